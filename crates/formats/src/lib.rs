@@ -1,0 +1,31 @@
+//! Bounded parsers that turn model-file bytes into structured views.
+//!
+//! Nothing here executes, imports or unpickles anything: the pickle
+//! "machine" is a symbolic interpreter that only records what a real
+//! unpickler *would* import and call. Every parser takes the bytes and a
+//! [`Limits`] and returns a typed view; every length read from a file is
+//! checked against the limits and the bytes actually present before anything
+//! is allocated, recursion is depth-limited, and hostile input yields an
+//! error or an anomaly in the view, never a panic.
+//!
+//! The crate has no file-system or network access: callers hand it bytes
+//! (typically a memory map) and decide what to do with the views.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+pub mod limits;
+pub mod pickle;
+pub mod sniff;
+pub mod tar;
+pub mod torch;
+pub mod zip;
+
+pub use limits::Limits;

@@ -1,0 +1,60 @@
+//! Resource bounds for every parser.
+
+/// Upper bounds applied while parsing untrusted bytes. Hitting one is never
+/// silent: the view records which limit stopped it, and the caller reports
+/// the file as inconclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Pickle opcodes executed symbolically per file (all streams, nested included).
+    pub max_pickle_ops: u64,
+    /// Memo entries alive at once in one stream.
+    pub max_memo_entries: usize,
+    /// Depth of the value stack plus mark stack.
+    pub max_stack_depth: usize,
+    /// Items kept per container for evidence (the count is always exact).
+    pub max_container_items: usize,
+    /// Pickle streams per file (concatenated pickles).
+    pub max_streams: usize,
+    /// Bytes searched for hidden pickle starts in data that follows a stream.
+    pub max_resync_scan_bytes: u64,
+    /// Nesting depth of pickles embedded in pickles.
+    pub max_nested_depth: u32,
+    /// Decoded bytes of embedded pickles per file.
+    pub max_nested_bytes: u64,
+    /// Length of one protocol-0 text line.
+    pub max_text_line: usize,
+    /// Archive members per archive.
+    pub max_archive_entries: usize,
+    /// Bytes decompressed from one archive member.
+    pub max_member_bytes: u64,
+    /// Bytes decompressed from one archive in total.
+    pub max_archive_bytes: u64,
+    /// Ratio of decompressed to compressed size above which a member is a bomb.
+    pub max_compression_ratio: u64,
+    /// Containers within containers.
+    pub max_archive_depth: u32,
+    /// Logical size (elements counted through aliases) that marks an expansion attack.
+    pub expansion_threshold: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_pickle_ops: 2_000_000_000,
+            max_memo_entries: 20_000_000,
+            max_stack_depth: 1_000_000,
+            max_container_items: 64,
+            max_streams: 10_000,
+            max_resync_scan_bytes: 256 << 20,
+            max_nested_depth: 3,
+            max_nested_bytes: 64 << 20,
+            max_text_line: 16 << 20,
+            max_archive_entries: 100_000,
+            max_member_bytes: 4 << 30,
+            max_archive_bytes: 16 << 30,
+            max_compression_ratio: 200,
+            max_archive_depth: 5,
+            expansion_threshold: 100_000_000,
+        }
+    }
+}

@@ -1,0 +1,1265 @@
+//! The symbolic pickle machine: it interprets opcodes over symbolic values,
+//! resolving every callable a real unpickler would import or call, and
+//! records what it sees. It never imports or calls anything.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use base64::Engine as _;
+
+use super::ops::{decode_at, Arg, DecodeError, Op, Opcode};
+use super::text::{decode_raw_unicode_escape, decode_string_repr, parse_int_line};
+use super::value::{Blob, ContainerKind, GlobalRef, ObjKind, Text, Value};
+use super::view::*;
+use crate::Limits;
+
+/// Evidence strings are cut to this many characters.
+const ARG_RENDER_MAX: usize = 240;
+/// Malformations recorded per stream; the rest are counted in the last one.
+const MAX_MALFORMATIONS_PER_STREAM: usize = 16;
+/// Persistent ids kept per file.
+const MAX_PERSISTENT_IDS: usize = 1_000_000;
+/// Smallest carrier value checked for an embedded pickle.
+const MIN_NESTED_LEN: usize = 8;
+
+/// Analyses a whole buffer as pickle data: every stream, data after STOP,
+/// garbage after a payload, hidden streams in trailing data.
+pub fn analyze(data: &[u8], limits: &Limits) -> PickleAnalysis {
+    let mut an = Analyzer::new(limits);
+    an.run_buffer(data, 0);
+    an.finish()
+}
+
+/// How a stream ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEnd {
+    /// STOP reached; the next stream may start at `end`.
+    Complete { end: usize },
+    /// Decoding failed at `at`.
+    Broken { at: usize, imports: bool },
+    /// A limit stopped the machine.
+    Limit,
+}
+
+/// Runs the machine over one or more streams, accumulating one analysis.
+pub struct Analyzer<'l> {
+    limits: &'l Limits,
+    out: PickleAnalysis,
+    index: HashMap<(String, String, ImportKind, Option<String>), usize>,
+    depth: u32,
+    nested_bytes: u64,
+    resync_bytes: u64,
+}
+
+struct Snapshot {
+    malformations: usize,
+    persistent_ids: usize,
+    nested: usize,
+    expansions: usize,
+    mutations: usize,
+    proto: usize,
+    streams: usize,
+    globals: usize,
+    unresolved: usize,
+    ext: usize,
+}
+
+impl<'l> Analyzer<'l> {
+    pub fn new(limits: &'l Limits) -> Self {
+        Analyzer {
+            limits,
+            out: PickleAnalysis::default(),
+            index: HashMap::new(),
+            depth: 0,
+            nested_bytes: 0,
+            resync_bytes: 0,
+        }
+    }
+
+    pub fn finish(self) -> PickleAnalysis {
+        self.out
+    }
+
+    /// The analysis so far.
+    pub fn view(&self) -> &PickleAnalysis {
+        &self.out
+    }
+
+    pub fn limit_hit(&self) -> bool {
+        self.out.limit.is_some()
+    }
+
+    /// Analyse `data[start..]` as a sequence of pickle streams, searching
+    /// anything that is not a stream for hidden ones.
+    pub fn run_buffer(&mut self, data: &[u8], start: usize) {
+        let mut pos = start;
+        let mut first = true;
+        while pos < data.len() && !self.limit_hit() {
+            if self.out.streams.len() >= self.limits.max_streams {
+                self.hit("max_streams", self.limits.max_streams as u64, pos);
+                break;
+            }
+            let snap = self.snapshot();
+            match self.run_stream(data, pos, false) {
+                StreamEnd::Complete { end } => {
+                    pos = end;
+                    first = false;
+                }
+                StreamEnd::Limit => break,
+                StreamEnd::Broken { at, imports } => {
+                    if first || imports {
+                        // A real stream that breaks: keep what it did (payload then garbage).
+                        let resume = at.saturating_add(1).max(pos.saturating_add(1));
+                        pos = self.resync(data, resume);
+                    } else {
+                        // Not a pickle: trailing data. Search it for hidden streams.
+                        self.rollback(snap);
+                        self.out.trailing.push(TrailingData {
+                            offset: pos as u64,
+                            length: data.len().saturating_sub(pos) as u64,
+                        });
+                        pos = self.resync(data, pos.saturating_add(1));
+                    }
+                    first = false;
+                }
+            }
+        }
+    }
+
+    /// Searches forward from `from` for the start of a hidden stream. Runs
+    /// every plausible candidate; returns the position to continue from
+    /// (the end of the buffer when nothing more is found).
+    fn resync(&mut self, data: &[u8], from: usize) -> usize {
+        let mut pos = from;
+        while pos < data.len() && !self.limit_hit() {
+            let Some(rest) = data.get(pos..) else { break };
+            let Some(rel) = memchr::memchr3(0x80, b'c', b'i', rest) else {
+                self.charge_resync(rest.len(), pos);
+                break;
+            };
+            let cand = pos.saturating_add(rel);
+            self.charge_resync(rel.saturating_add(1), cand);
+            if self.limit_hit() {
+                break;
+            }
+            if plausible_stream_start(data, cand) {
+                let snap = self.snapshot();
+                match self.run_stream(data, cand, true) {
+                    StreamEnd::Complete { end } => return end,
+                    StreamEnd::Broken { imports: true, at } => {
+                        pos = at.saturating_add(1).max(cand.saturating_add(1));
+                        continue;
+                    }
+                    StreamEnd::Broken { .. } => self.rollback(snap),
+                    StreamEnd::Limit => return data.len(),
+                }
+            }
+            pos = cand.saturating_add(1);
+        }
+        data.len()
+    }
+
+    fn charge_resync(&mut self, n: usize, at: usize) {
+        self.resync_bytes = self.resync_bytes.saturating_add(n as u64);
+        if self.resync_bytes > self.limits.max_resync_scan_bytes {
+            self.hit("max_resync_scan_bytes", self.limits.max_resync_scan_bytes, at);
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            malformations: self.out.malformations.len(),
+            persistent_ids: self.out.persistent_ids.len(),
+            nested: self.out.nested.len(),
+            expansions: self.out.expansions.len(),
+            mutations: self.out.mutations.len(),
+            proto: self.out.proto_anomalies.len(),
+            streams: self.out.streams.len(),
+            globals: self.out.globals.len(),
+            unresolved: self.out.unresolved.len(),
+            ext: self.out.ext_refs.len(),
+        }
+    }
+
+    /// Forget a probe that turned out not to be a pickle. Only called when the
+    /// probe imported nothing, so the global index is untouched.
+    fn rollback(&mut self, s: Snapshot) {
+        self.out.malformations.truncate(s.malformations);
+        self.out.persistent_ids.truncate(s.persistent_ids);
+        self.out.nested.truncate(s.nested);
+        self.out.expansions.truncate(s.expansions);
+        self.out.mutations.truncate(s.mutations);
+        self.out.proto_anomalies.truncate(s.proto);
+        self.out.streams.truncate(s.streams);
+        debug_assert_eq!(self.out.globals.len(), s.globals);
+        debug_assert_eq!(self.out.unresolved.len(), s.unresolved);
+        debug_assert_eq!(self.out.ext_refs.len(), s.ext);
+    }
+
+    fn hit(&mut self, limit: &'static str, value: u64, offset: usize) {
+        if self.out.limit.is_none() {
+            self.out.limit = Some(LimitHit { limit, value, offset: offset as u64 });
+        }
+    }
+
+    /// Runs exactly one stream starting at `start`.
+    pub fn run_stream(&mut self, data: &[u8], start: usize, resynced: bool) -> StreamEnd {
+        let globals_before = self.out.globals.len();
+        let unresolved_before = self.out.unresolved.len();
+        let ext_before = self.out.ext_refs.len();
+        let imports_before: u64 = self.out.globals.iter().map(|g| u64::from(g.imports)).sum();
+        let mut m = Machine::new(self, data, start);
+        let end = m.run();
+        let (result, protocol, ops, stream_end, nested) = m.into_parts();
+        let complete = matches!(end, StreamEnd::Complete { .. });
+        let imports_after: u64 = self.out.globals.iter().map(|g| u64::from(g.imports)).sum();
+        let imported = self.out.globals.len() > globals_before
+            || self.out.unresolved.len() > unresolved_before
+            || self.out.ext_refs.len() > ext_before
+            || imports_after > imports_before;
+        self.out.streams.push(StreamInfo {
+            start: start as u64,
+            end: stream_end as u64,
+            protocol,
+            ops,
+            complete,
+            resynced,
+            result,
+        });
+        for cand in nested {
+            self.run_nested(cand);
+        }
+        match end {
+            StreamEnd::Broken { at, .. } => StreamEnd::Broken { at, imports: imported },
+            other => other,
+        }
+    }
+
+    fn run_nested(&mut self, cand: NestedCandidate) {
+        if self.depth >= self.limits.max_nested_depth {
+            self.hit("max_nested_depth", u64::from(self.limits.max_nested_depth), cand.offset);
+            return;
+        }
+        let len = cand.bytes.len() as u64;
+        self.nested_bytes = self.nested_bytes.saturating_add(len);
+        if self.nested_bytes > self.limits.max_nested_bytes {
+            self.hit("max_nested_bytes", self.limits.max_nested_bytes, cand.offset);
+            return;
+        }
+        let mut inner = Analyzer::new(self.limits);
+        inner.depth = self.depth.saturating_add(1);
+        inner.nested_bytes = self.nested_bytes;
+        inner.out.ops = self.out.ops;
+        inner.run_buffer(&cand.bytes, 0);
+        self.nested_bytes = inner.nested_bytes;
+        let mut analysis = inner.finish();
+        self.out.ops = analysis.ops;
+        if let Some(l) = analysis.limit.take() {
+            self.hit(l.limit, l.value, cand.offset);
+        }
+        if analysis.imports_nothing() {
+            return;
+        }
+        self.out.nested.push(NestedPickle {
+            offset: cand.offset as u64,
+            encoding: cand.encoding,
+            length: len,
+            analysis: Box::new(analysis),
+        });
+    }
+
+    fn import(&mut self, module: &str, name: &str, kind: ImportKind, via: Option<String>, offset: usize) -> Rc<GlobalRef> {
+        let key = (module.to_string(), name.to_string(), kind, via);
+        let index = match self.index.get(&key) {
+            Some(&i) => {
+                if let Some(g) = self.out.globals.get_mut(i) {
+                    g.imports = g.imports.saturating_add(1);
+                }
+                i
+            }
+            None => {
+                let i = self.out.globals.len();
+                self.out.globals.push(GlobalUse {
+                    module: key.0.clone(),
+                    name: key.1.clone(),
+                    kind,
+                    via: key.3.clone(),
+                    offset: offset as u64,
+                    imports: 1,
+                    calls: 0,
+                    first_call: None,
+                });
+                self.index.insert(key, i);
+                i
+            }
+        };
+        Rc::new(GlobalRef { module: module.to_string(), name: name.to_string(), index })
+    }
+
+    fn record_call(&mut self, g: &GlobalRef, opcode: &'static str, args: &[Value<'_>], offset: usize) {
+        if let Some(u) = self.out.globals.get_mut(g.index) {
+            u.calls = u.calls.saturating_add(1);
+            if u.first_call.is_none() {
+                u.first_call = Some(CallSite { offset: offset as u64, opcode, args: render_args(args) });
+            }
+        }
+    }
+}
+
+struct NestedCandidate {
+    offset: usize,
+    encoding: NestedEncoding,
+    bytes: Vec<u8>,
+}
+
+/// A cheap test that a hidden stream may start at `pos`: PROTO 2..5, or a
+/// protocol-0 GLOBAL/INST whose operands look like dotted identifiers.
+fn plausible_stream_start(data: &[u8], pos: usize) -> bool {
+    match data.get(pos) {
+        Some(0x80) => matches!(data.get(pos.saturating_add(1)), Some(2..=5)),
+        Some(b'c') | Some(b'i') => {
+            let Some(rest) = data.get(pos.saturating_add(1)..) else { return false };
+            let Some((m, after)) = ident_line(rest) else { return false };
+            let _ = m;
+            ident_line(after).is_some()
+        }
+        _ => false,
+    }
+}
+
+fn ident_line(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let window = b.get(..b.len().min(256))?;
+    let nl = memchr::memchr(b'\n', window)?;
+    let line = window.get(..nl)?;
+    let first = *line.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    if !line.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.') {
+        return None;
+    }
+    Some((line, b.get(nl.saturating_add(1)..)?))
+}
+
+fn render_args(args: &[Value<'_>]) -> String {
+    let lit = Literal::Tuple(args.iter().map(|a| a.to_literal(3)).collect());
+    lit.render(ARG_RENDER_MAX)
+}
+
+/// Memo with a dense part for the sequential keys MEMOIZE uses.
+struct Memo<'a> {
+    dense: Vec<Option<Value<'a>>>,
+    sparse: HashMap<u64, Value<'a>>,
+    count: usize,
+}
+
+impl<'a> Memo<'a> {
+    fn new() -> Self {
+        Memo { dense: Vec::new(), sparse: HashMap::new(), count: 0 }
+    }
+
+    fn put(&mut self, key: u64, v: Value<'a>) {
+        let dense_ok = key < (self.dense.len() as u64).saturating_add(4096);
+        if dense_ok {
+            let k = key as usize;
+            if k >= self.dense.len() {
+                self.dense.resize(k.saturating_add(1), None);
+            }
+            if let Some(slot) = self.dense.get_mut(k) {
+                if slot.is_none() {
+                    self.count = self.count.saturating_add(1);
+                }
+                *slot = Some(v);
+            }
+        } else if self.sparse.insert(key, v).is_none() {
+            self.count = self.count.saturating_add(1);
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<&Value<'a>> {
+        if let Ok(k) = usize::try_from(key) {
+            if let Some(Some(v)) = self.dense.get(k) {
+                return Some(v);
+            }
+        }
+        self.sparse.get(&key)
+    }
+}
+
+enum Step<'a> {
+    Continue,
+    Stop(Value<'a>),
+}
+
+struct Machine<'a, 'an, 'l> {
+    an: &'an mut Analyzer<'l>,
+    data: &'a [u8],
+    start: usize,
+    pos: usize,
+    stack: Vec<Value<'a>>,
+    marks: Vec<usize>,
+    memo: Memo<'a>,
+    protocol: Option<u8>,
+    ops: u64,
+    malformed: usize,
+    expansion_reported: bool,
+    result: Literal,
+    nested: Vec<NestedCandidate>,
+}
+
+impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
+    fn new(an: &'an mut Analyzer<'l>, data: &'a [u8], start: usize) -> Self {
+        Machine {
+            an,
+            data,
+            start,
+            pos: start,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: Memo::new(),
+            protocol: None,
+            ops: 0,
+            malformed: 0,
+            expansion_reported: false,
+            result: Literal::Other("no result".into()),
+            nested: Vec::new(),
+        }
+    }
+
+    fn into_parts(self) -> (Literal, Option<u8>, u64, usize, Vec<NestedCandidate>) {
+        (self.result, self.protocol, self.ops, self.pos, self.nested)
+    }
+
+    fn run(&mut self) -> StreamEnd {
+        let limits = self.an.limits;
+        loop {
+            if self.an.out.ops >= limits.max_pickle_ops {
+                self.an.hit("max_pickle_ops", limits.max_pickle_ops, self.pos);
+                return StreamEnd::Limit;
+            }
+            let (op, next) = match decode_at(self.data, self.pos, limits.max_text_line) {
+                Ok(x) => x,
+                Err(e) => {
+                    self.malformed_decode(&e);
+                    return StreamEnd::Broken { at: e.offset(), imports: false };
+                }
+            };
+            self.an.out.ops = self.an.out.ops.saturating_add(1);
+            self.ops = self.ops.saturating_add(1);
+            self.pos = next;
+            match self.exec(op) {
+                Step::Continue => {}
+                Step::Stop(v) => {
+                    self.result = v.to_literal(4);
+                    return StreamEnd::Complete { end: next };
+                }
+            }
+            if self.stack.len().saturating_add(self.marks.len()) > limits.max_stack_depth {
+                self.an.hit("max_stack_depth", limits.max_stack_depth as u64, op.offset);
+                return StreamEnd::Limit;
+            }
+            if self.memo.count > limits.max_memo_entries {
+                self.an.hit("max_memo_entries", limits.max_memo_entries as u64, op.offset);
+                return StreamEnd::Limit;
+            }
+        }
+    }
+
+    fn malformed_decode(&mut self, e: &DecodeError) {
+        self.malformed_at(e.offset(), e.to_string());
+    }
+
+    fn malformed_at(&mut self, offset: usize, message: String) {
+        self.malformed = self.malformed.saturating_add(1);
+        if self.malformed <= MAX_MALFORMATIONS_PER_STREAM {
+            self.an.out.malformations.push(Malformation { offset: offset as u64, message });
+        }
+    }
+
+    fn pop(&mut self, op: &Op<'_>) -> Value<'a> {
+        let floor = self.marks.last().copied().unwrap_or(0);
+        if self.stack.len() > floor {
+            if let Some(v) = self.stack.pop() {
+                return v;
+            }
+        }
+        self.malformed_at(op.offset, format!("{} at offset {:#x} pops from an empty stack", op.code, op.offset));
+        Value::Unknown
+    }
+
+    fn top(&mut self, op: &Op<'_>) -> Option<Value<'a>> {
+        let floor = self.marks.last().copied().unwrap_or(0);
+        if self.stack.len() > floor {
+            return self.stack.last().cloned();
+        }
+        self.malformed_at(op.offset, format!("{} at offset {:#x} needs a value on the stack", op.code, op.offset));
+        None
+    }
+
+    fn pop_mark(&mut self, op: &Op<'_>) -> Vec<Value<'a>> {
+        match self.marks.pop() {
+            Some(m) => self.stack.split_off(m.min(self.stack.len())),
+            None => {
+                self.malformed_at(op.offset, format!("{} at offset {:#x} has no MARK", op.code, op.offset));
+                Vec::new()
+            }
+        }
+    }
+
+    fn push(&mut self, v: Value<'a>) {
+        self.stack.push(v);
+    }
+
+    fn push_container(&mut self, kind: ContainerKind, items: Vec<Value<'a>>, op: &Op<'_>) {
+        let v = Value::container(kind, items, self.an.limits.max_container_items);
+        self.check_weight(v.weight(), op);
+        self.push(v);
+    }
+
+    fn check_weight(&mut self, weight: u64, op: &Op<'_>) {
+        if self.expansion_reported || weight < self.an.limits.expansion_threshold {
+            return;
+        }
+        let consumed = self.pos.saturating_sub(self.start) as u64;
+        if weight / 16 > consumed {
+            self.expansion_reported = true;
+            self.an.out.expansions.push(Expansion {
+                offset: op.offset as u64,
+                logical_size: weight,
+                stream_bytes: consumed,
+            });
+        }
+    }
+
+    fn push_text(&mut self, bytes: &'a [u8], op: &Op<'_>, strict_utf8: bool) {
+        let v = match std::str::from_utf8(bytes) {
+            Ok(s) => Value::Str(Text::Borrowed(s)),
+            Err(_) => {
+                if strict_utf8 {
+                    self.malformed_at(op.offset, format!("{} at offset {:#x} is not valid UTF-8", op.code, op.offset));
+                }
+                Value::Str(Text::Owned(Rc::from(String::from_utf8_lossy(bytes).as_ref())))
+            }
+        };
+        if bytes.len() >= MIN_NESTED_LEN {
+            self.check_nested(bytes, op.offset);
+        }
+        self.push(v);
+    }
+
+    fn push_bytes(&mut self, bytes: &'a [u8], op: &Op<'_>) {
+        if bytes.len() >= MIN_NESTED_LEN {
+            self.check_nested(bytes, op.offset);
+        }
+        self.push(Value::Bytes(Blob::Borrowed(bytes)));
+    }
+
+    /// Notes a carrier value that holds an embedded pickle (raw, base64 or hex).
+    fn check_nested(&mut self, b: &[u8], offset: usize) {
+        if self.an.depth >= self.an.limits.max_nested_depth.saturating_add(1) {
+            return;
+        }
+        if looks_like_pickle(b) {
+            self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Raw, bytes: b.to_vec() });
+            return;
+        }
+        if b.starts_with(b"gA") && b.len() >= 12 {
+            let clean: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&clean) {
+                if looks_like_pickle(&decoded) {
+                    self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Base64, bytes: decoded });
+                }
+            }
+            return;
+        }
+        let hexish = b.len() >= 16
+            && b.len() % 2 == 0
+            && (b.starts_with(b"80") || b.starts_with(b"63"))
+            && b.iter().all(u8::is_ascii_hexdigit);
+        if hexish {
+            let decoded: Vec<u8> = b
+                .chunks_exact(2)
+                .filter_map(|p| std::str::from_utf8(p).ok().and_then(|s| u8::from_str_radix(s, 16).ok()))
+                .collect();
+            if looks_like_pickle(&decoded) {
+                self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Hex, bytes: decoded });
+            }
+        }
+    }
+
+    fn memo_key(&mut self, op: &Op<'_>) -> Option<u64> {
+        match op.arg {
+            Arg::Uint(n) => Some(n),
+            Arg::Line(l) => match parse_int_line(l) {
+                Some(Ok(n)) if n >= 0 => Some(n as u64),
+                _ => {
+                    self.malformed_at(op.offset, format!("{} at offset {:#x} has an invalid memo key", op.code, op.offset));
+                    None
+                }
+            },
+            _ => None,
+        }
+    }
+
+    fn exec(&mut self, op: Op<'a>) -> Step<'a> {
+        use Opcode as O;
+        match op.code {
+            O::Mark => self.marks.push(self.stack.len()),
+            O::Stop => {
+                let v = self.pop(&op);
+                return Step::Stop(v);
+            }
+            O::Pop => {
+                let floor = self.marks.last().copied().unwrap_or(0);
+                if self.stack.len() > floor {
+                    self.stack.pop();
+                } else if self.marks.pop().is_none() {
+                    self.malformed_at(op.offset, format!("POP at offset {:#x} on an empty stack", op.offset));
+                }
+            }
+            O::PopMark => {
+                self.pop_mark(&op);
+            }
+            O::Dup => {
+                if let Some(v) = self.top(&op) {
+                    self.check_weight(v.weight().saturating_mul(2), &op);
+                    self.push(v);
+                }
+            }
+            O::Float => {
+                let v = match op.arg {
+                    Arg::Line(l) => std::str::from_utf8(l).ok().and_then(|s| s.trim().parse::<f64>().ok()),
+                    _ => None,
+                };
+                match v {
+                    Some(f) => self.push(Value::Float(f)),
+                    None => {
+                        self.malformed_at(op.offset, format!("FLOAT at offset {:#x} is not a number", op.offset));
+                        self.push(Value::Unknown);
+                    }
+                }
+            }
+            O::Int | O::Long => {
+                let line = if let Arg::Line(l) = op.arg { l } else { &[][..] };
+                let v = if op.code == O::Int && line == b"00" {
+                    Value::Bool(false)
+                } else if op.code == O::Int && line == b"01" {
+                    Value::Bool(true)
+                } else {
+                    match parse_int_line(line) {
+                        Some(Ok(i)) => Value::Int(i),
+                        Some(Err(digits)) => Value::BigInt(Rc::from(format!("of {digits} digits"))),
+                        None => {
+                            self.malformed_at(op.offset, format!("{} at offset {:#x} is not an integer", op.code, op.offset));
+                            Value::Unknown
+                        }
+                    }
+                };
+                self.push(v);
+            }
+            O::BinFloat => {
+                if let Arg::Float(f) = op.arg {
+                    self.push(Value::Float(f));
+                }
+            }
+            O::BinInt => {
+                if let Arg::Int(i) = op.arg {
+                    self.push(Value::Int(i));
+                }
+            }
+            O::BinInt1 | O::BinInt2 => {
+                if let Arg::Uint(u) = op.arg {
+                    self.push(Value::Int(u as i64));
+                }
+            }
+            O::Long1 | O::Long4 => {
+                if let Arg::Bytes(b) = op.arg {
+                    self.push(long_value(b));
+                }
+            }
+            O::None => self.push(Value::None),
+            O::NewTrue => self.push(Value::Bool(true)),
+            O::NewFalse => self.push(Value::Bool(false)),
+            O::PersId => {
+                let id = match op.arg {
+                    Arg::Line(l) => Literal::Str(String::from_utf8_lossy(l).into_owned()),
+                    _ => Literal::None,
+                };
+                self.persistent(id, &op);
+            }
+            O::BinPersId => {
+                let v = self.pop(&op);
+                let id = v.to_literal(4);
+                self.persistent(id, &op);
+            }
+            O::Reduce => {
+                let args = self.pop(&op);
+                let callee = self.pop(&op);
+                let args = args.items();
+                let r = self.call(callee, args, "REDUCE", &op);
+                self.push(r);
+            }
+            O::String => {
+                let decoded = match op.arg {
+                    Arg::Line(l) => decode_string_repr(l),
+                    _ => None,
+                };
+                match decoded {
+                    Some(b) => {
+                        let s = String::from_utf8_lossy(&b).into_owned();
+                        if b.len() >= MIN_NESTED_LEN {
+                            self.check_nested(&b, op.offset);
+                        }
+                        self.push(Value::Str(Text::Owned(Rc::from(s))));
+                    }
+                    None => {
+                        self.malformed_at(op.offset, format!("STRING at offset {:#x} is not a quoted string", op.offset));
+                        self.push(Value::Unknown);
+                    }
+                }
+            }
+            O::BinString | O::ShortBinString => {
+                if let Arg::Bytes(b) = op.arg {
+                    self.push_text(b, &op, false);
+                }
+            }
+            O::Unicode => {
+                if let Arg::Line(l) = op.arg {
+                    let s = decode_raw_unicode_escape(l);
+                    if s.len() >= MIN_NESTED_LEN {
+                        self.check_nested(s.as_bytes(), op.offset);
+                    }
+                    self.push(Value::Str(Text::Owned(Rc::from(s))));
+                }
+            }
+            O::BinUnicode | O::ShortBinUnicode | O::BinUnicode8 => {
+                if let Arg::Bytes(b) = op.arg {
+                    self.push_text(b, &op, true);
+                }
+            }
+            O::BinBytes | O::ShortBinBytes | O::BinBytes8 | O::ByteArray8 => {
+                if let Arg::Bytes(b) = op.arg {
+                    self.push_bytes(b, &op);
+                }
+            }
+            O::Append => {
+                let v = self.pop(&op);
+                if let Some(target) = self.top(&op) {
+                    self.add_items(&target, vec![v], &op);
+                }
+            }
+            O::Appends | O::AddItems => {
+                let items = self.pop_mark(&op);
+                if let Some(target) = self.top(&op) {
+                    self.add_items(&target, items, &op);
+                }
+            }
+            O::SetItem => {
+                let v = self.pop(&op);
+                let k = self.pop(&op);
+                if let Some(target) = self.top(&op) {
+                    self.add_items(&target, vec![k, v], &op);
+                }
+            }
+            O::SetItems => {
+                let items = self.pop_mark(&op);
+                if let Some(target) = self.top(&op) {
+                    self.add_items(&target, items, &op);
+                }
+            }
+            O::Build => {
+                let state = self.pop(&op);
+                if let Some(target) = self.top(&op) {
+                    match &target {
+                        Value::Global(g) => {
+                            let t = MutationTarget::Global(g.path());
+                            self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: "BUILD", target: t });
+                        }
+                        Value::Module(m) => {
+                            let t = MutationTarget::Global(m.to_string());
+                            self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: "BUILD", target: t });
+                        }
+                        Value::Obj(o) => {
+                            if let Ok(mut o) = o.try_borrow_mut() {
+                                o.weight = o.weight.saturating_add(state.weight());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            O::Global | O::Inst => {
+                if let Arg::Lines(m, n) = op.arg {
+                    let module = String::from_utf8_lossy(m);
+                    let name = String::from_utf8_lossy(n);
+                    if op.code == O::Global {
+                        let g = self.an.import(&module, &name, ImportKind::Global, None, op.offset);
+                        self.push(Value::Global(g));
+                    } else {
+                        let args = self.pop_mark(&op);
+                        let g = self.an.import(&module, &name, ImportKind::Inst, None, op.offset);
+                        let r = self.call(Value::Global(g), args, "INST", &op);
+                        self.push(r);
+                    }
+                }
+            }
+            O::StackGlobal => {
+                let name = self.pop(&op);
+                let module = self.pop(&op);
+                let v = match (module.as_text(), name.as_text()) {
+                    (Some(m), Some(n)) => {
+                        let (m, n) = (m.to_string(), n.to_string());
+                        Value::Global(self.an.import(&m, &n, ImportKind::StackGlobal, None, op.offset))
+                    }
+                    _ => {
+                        let reason = format!(
+                            "STACK_GLOBAL operands are not literal strings: module {}, name {}",
+                            describe(&module),
+                            describe(&name)
+                        );
+                        let computed = match (module.any_text(), name.any_text()) {
+                            (Some(m), Some(n)) => Some(format!("{m}.{n}")),
+                            _ => None,
+                        };
+                        if let Some(c) = &computed {
+                            // Record what the computed operands name, so it is classified too.
+                            if let (Some(m), Some(n)) = (module.any_text(), name.any_text()) {
+                                let (m, n) = (m.to_string(), n.to_string());
+                                self.an.import(&m, &n, ImportKind::Derived, Some(format!("computed STACK_GLOBAL {c}")), op.offset);
+                            }
+                        }
+                        self.an.out.unresolved.push(Unresolved {
+                            offset: op.offset as u64,
+                            opcode: "STACK_GLOBAL",
+                            reason,
+                            computed,
+                        });
+                        Value::Unknown
+                    }
+                };
+                self.push(v);
+            }
+            O::Dict => {
+                let items = self.pop_mark(&op);
+                if items.len() % 2 != 0 {
+                    self.malformed_at(op.offset, format!("DICT at offset {:#x} has an odd number of items", op.offset));
+                }
+                self.push_container(ContainerKind::Dict, items, &op);
+            }
+            O::EmptyDict => self.push_container(ContainerKind::Dict, Vec::new(), &op),
+            O::List => {
+                let items = self.pop_mark(&op);
+                self.push_container(ContainerKind::List, items, &op);
+            }
+            O::EmptyList => self.push_container(ContainerKind::List, Vec::new(), &op),
+            O::Tuple => {
+                let items = self.pop_mark(&op);
+                self.push_container(ContainerKind::Tuple, items, &op);
+            }
+            O::EmptyTuple => self.push_container(ContainerKind::Tuple, Vec::new(), &op),
+            O::Tuple1 | O::Tuple2 | O::Tuple3 => {
+                let n = match op.code {
+                    O::Tuple1 => 1,
+                    O::Tuple2 => 2,
+                    _ => 3,
+                };
+                let mut items: Vec<Value<'a>> = (0..n).map(|_| self.pop(&op)).collect();
+                items.reverse();
+                self.push_container(ContainerKind::Tuple, items, &op);
+            }
+            O::EmptySet => self.push_container(ContainerKind::Set, Vec::new(), &op),
+            O::FrozenSet => {
+                let items = self.pop_mark(&op);
+                self.push_container(ContainerKind::FrozenSet, items, &op);
+            }
+            O::Get | O::BinGet | O::LongBinGet => {
+                if let Some(k) = self.memo_key(&op) {
+                    match self.memo.get(k) {
+                        Some(v) => {
+                            let v = v.clone();
+                            self.push(v);
+                        }
+                        None => {
+                            self.malformed_at(op.offset, format!("{} at offset {:#x} reads memo key {k}, which was never stored", op.code, op.offset));
+                            self.an.out.unresolved.push(Unresolved {
+                                offset: op.offset as u64,
+                                opcode: op.code.name(),
+                                reason: format!("memo key {k} was never stored; the value depends on the loader"),
+                                computed: None,
+                            });
+                            self.push(Value::Unknown);
+                        }
+                    }
+                } else {
+                    self.push(Value::Unknown);
+                }
+            }
+            O::Put | O::BinPut | O::LongBinPut => {
+                if let Some(k) = self.memo_key(&op) {
+                    if let Some(v) = self.top(&op) {
+                        self.memo.put(k, v);
+                    }
+                }
+            }
+            O::Memoize => {
+                if let Some(v) = self.top(&op) {
+                    let k = self.memo.count as u64;
+                    self.memo.put(k, v);
+                }
+            }
+            O::Obj => {
+                let mut items = self.pop_mark(&op);
+                if items.is_empty() {
+                    self.malformed_at(op.offset, format!("OBJ at offset {:#x} has no class", op.offset));
+                    self.push(Value::Unknown);
+                } else {
+                    let args = items.split_off(1);
+                    let cls = items.pop().unwrap_or(Value::Unknown);
+                    let r = self.call(cls, args, "OBJ", &op);
+                    self.push(r);
+                }
+            }
+            O::NewObj => {
+                let args = self.pop(&op).items();
+                let cls = self.pop(&op);
+                let r = self.call(cls, args, "NEWOBJ", &op);
+                self.push(r);
+            }
+            O::NewObjEx => {
+                let kwargs = self.pop(&op);
+                let mut args = self.pop(&op).items();
+                let cls = self.pop(&op);
+                if !matches!(kwargs.to_literal(1), Literal::Dict(ref d) if d.is_empty()) {
+                    args.push(kwargs);
+                }
+                let r = self.call(cls, args, "NEWOBJ_EX", &op);
+                self.push(r);
+            }
+            O::Proto => {
+                let n = if let Arg::Uint(n) = op.arg { n } else { 0 };
+                if self.protocol.is_some() {
+                    self.an.out.proto_anomalies.push(ProtoAnomaly { offset: op.offset as u64, protocol: n, problem: "repeated PROTO" });
+                } else if self.ops > 1 {
+                    self.an.out.proto_anomalies.push(ProtoAnomaly { offset: op.offset as u64, protocol: n, problem: "PROTO after the first opcode" });
+                }
+                if n > 5 {
+                    self.malformed_at(op.offset, format!("PROTO at offset {:#x} declares unsupported protocol {n}", op.offset));
+                }
+                if self.protocol.is_none() {
+                    self.protocol = Some(n.min(255) as u8);
+                }
+            }
+            O::Ext1 | O::Ext2 | O::Ext4 => {
+                let code = if let Arg::Uint(c) = op.arg { c } else { 0 };
+                self.an.out.ext_refs.push(ExtRef { offset: op.offset as u64, code, called: false });
+                self.push(Value::Ext(code));
+            }
+            O::Frame => {
+                let len = if let Arg::Uint(n) = op.arg { n } else { 0 };
+                let remaining = self.data.len().saturating_sub(self.pos) as u64;
+                if len > remaining {
+                    self.malformed_at(op.offset, format!("FRAME at offset {:#x} declares {len} bytes, only {remaining} remain", op.offset));
+                }
+            }
+            O::NextBuffer => self.push(Value::Buffer),
+            O::ReadonlyBuffer => {
+                self.top(&op);
+            }
+        }
+        Step::Continue
+    }
+
+    fn persistent(&mut self, id: Literal, op: &Op<'_>) {
+        let lit = Rc::new(id.clone());
+        if self.an.out.persistent_ids.len() < MAX_PERSISTENT_IDS {
+            self.an.out.persistent_ids.push(PersistentId { offset: op.offset as u64, id });
+        }
+        self.push(Value::Persistent(lit));
+    }
+
+    fn add_items(&mut self, target: &Value<'a>, items: Vec<Value<'a>>, op: &Op<'_>) {
+        match target {
+            Value::Obj(o) => {
+                let mutation = {
+                    let Ok(mut o) = o.try_borrow_mut() else { return };
+                    let added: u64 = items.iter().fold(0u64, |w, v| w.saturating_add(v.weight()));
+                    o.weight = o.weight.saturating_add(added);
+                    o.len = o.len.saturating_add(items.len() as u64);
+                    let room = self.an.limits.max_container_items.saturating_sub(o.items.len());
+                    let keep = items.len().min(room);
+                    o.items.extend(items.into_iter().take(keep));
+                    let w = o.weight;
+                    let m = match &o.kind {
+                        ObjKind::Result(g) if matches!(op.code, Opcode::SetItem | Opcode::SetItems) => {
+                            Some(MutationTarget::CallResult(g.path()))
+                        }
+                        _ => None,
+                    };
+                    (w, m)
+                };
+                self.check_weight(mutation.0, op);
+                if let Some(t) = mutation.1 {
+                    self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+                }
+            }
+            Value::Global(g) => {
+                let t = MutationTarget::Global(g.path());
+                self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+            }
+            Value::Module(m) => {
+                let t = MutationTarget::Global(m.to_string());
+                self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+            }
+            _ => {}
+        }
+    }
+
+    /// A derived global: `module.name` reached through `via`.
+    fn derived(&mut self, module: &str, name: &str, via: String, op: &Op<'_>) -> Value<'a> {
+        Value::Global(self.an.import(module, name, ImportKind::Derived, Some(via), op.offset))
+    }
+
+    /// `getattr(obj, attr)` evaluated symbolically.
+    fn getattr(&mut self, obj: &Value<'a>, attr: &str, via: &str, op: &Op<'_>) -> Value<'a> {
+        match obj {
+            Value::Global(g) => {
+                let name = if g.name.is_empty() { attr.to_string() } else { format!("{}.{attr}", g.name) };
+                let module = g.module.clone();
+                self.derived(&module, &name, format!("{via}({}, {attr:?})", g.path()), op)
+            }
+            Value::Module(m) => {
+                let m = m.to_string();
+                self.derived(&m, attr, format!("{via}(<module {m}>, {attr:?})"), op)
+            }
+            Value::Str(_) | Value::Computed(_) => self.derived("builtins", &format!("str.{attr}"), format!("{via}(<str>, {attr:?})"), op),
+            Value::Bytes(_) => self.derived("builtins", &format!("bytes.{attr}"), format!("{via}(<bytes>, {attr:?})"), op),
+            Value::Obj(o) => {
+                let owner = match o.try_borrow() {
+                    Ok(o) => match &o.kind {
+                        ObjKind::Result(g) => Some(g.path()),
+                        ObjKind::Container(ContainerKind::Dict) => Some("builtins.dict".to_string()),
+                        ObjKind::Container(ContainerKind::List) => Some("builtins.list".to_string()),
+                        ObjKind::Container(_) => None,
+                    },
+                    Err(_) => None,
+                };
+                match owner {
+                    Some(p) if p.starts_with("builtins.") => {
+                        let name = format!("{}.{attr}", p.trim_start_matches("builtins."));
+                        self.derived("builtins", &name, format!("{via}(<{p}>, {attr:?})"), op)
+                    }
+                    Some(p) => self.derived(&format!("{p}()"), attr, format!("{via}(<{p}() result>, {attr:?})"), op),
+                    None => Value::Unknown,
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Symbolic call: records it, and evaluates the resolvers and string
+    /// builders attackers use to hide what is called.
+    fn call(&mut self, callee: Value<'a>, args: Vec<Value<'a>>, opcode: &'static str, op: &Op<'_>) -> Value<'a> {
+        match callee {
+            Value::Global(g) => {
+                self.an.record_call(&g, opcode, &args, op.offset);
+                self.eval_known(g, args, op)
+            }
+            Value::AttrGetter(attrs) => {
+                let Some(obj) = args.first().cloned() else { return Value::Unknown };
+                let mut cur = obj;
+                for a in attrs.iter() {
+                    for part in a.split('.') {
+                        cur = self.getattr(&cur, part, "operator.attrgetter", op);
+                    }
+                }
+                cur
+            }
+            Value::MethodCaller(mc) => {
+                let Some(obj) = args.first().cloned() else { return Value::Unknown };
+                let (name, margs) = (&mc.0, mc.1.items());
+                let target = self.getattr(&obj, name, "operator.methodcaller", op);
+                self.call(target, margs, "operator.methodcaller", op)
+            }
+            Value::Partial(p) => {
+                let (f, pargs) = (&p.0, &p.1);
+                let mut all = pargs.clone();
+                all.extend(args);
+                self.call(f.clone(), all, "functools.partial", op)
+            }
+            Value::Ext(code) => {
+                if let Some(e) = self.an.out.ext_refs.iter_mut().rev().find(|e| e.code == code) {
+                    e.called = true;
+                }
+                Value::Unknown
+            }
+            Value::Unknown => Value::Unknown,
+            other => {
+                self.an.out.unresolved.push(Unresolved {
+                    offset: op.offset as u64,
+                    opcode,
+                    reason: format!("{opcode} calls {}, which is not an imported global", describe(&other)),
+                    computed: None,
+                });
+                Value::Unknown
+            }
+        }
+    }
+
+    fn eval_known(&mut self, g: Rc<GlobalRef>, args: Vec<Value<'a>>, op: &Op<'_>) -> Value<'a> {
+        let path = g.path();
+        let text = |i: usize| args.get(i).and_then(|v| v.any_text()).map(str::to_string);
+        match path.as_str() {
+            "builtins.getattr" => {
+                if let (Some(obj), Some(attr)) = (args.first(), text(1)) {
+                    let obj = obj.clone();
+                    return self.getattr(&obj, &attr, "getattr", op);
+                }
+                Value::Unknown
+            }
+            "importlib.import_module" | "builtins.__import__" | "importlib.__import__" => {
+                match text(0) {
+                    Some(m) => Value::Module(Rc::from(m.as_str())),
+                    None => Value::Unknown,
+                }
+            }
+            "pkgutil.resolve_name" | "pydoc.locate" | "pydoc.resolve" => match text(0) {
+                Some(spec) => {
+                    let (m, n) = match spec.split_once(':') {
+                        Some((m, n)) => (m.to_string(), n.to_string()),
+                        None => match spec.rsplit_once('.') {
+                            Some((m, n)) => (m.to_string(), n.to_string()),
+                            None => (spec.clone(), String::new()),
+                        },
+                    };
+                    self.derived(&m, &n, format!("{path}({spec:?})"), op)
+                }
+                None => Value::Unknown,
+            },
+            "operator.attrgetter" => {
+                let attrs: Option<Vec<String>> = args.iter().map(|a| a.any_text().map(str::to_string)).collect();
+                match attrs {
+                    Some(a) if !a.is_empty() => Value::AttrGetter(Rc::from(a)),
+                    _ => Value::Unknown,
+                }
+            }
+            "operator.methodcaller" => match text(0) {
+                Some(name) => {
+                    let rest: Vec<Value<'a>> = args.into_iter().skip(1).collect();
+                    let tuple = Value::container(ContainerKind::Tuple, rest, self.an.limits.max_container_items);
+                    Value::MethodCaller(Rc::new((name, tuple)))
+                }
+                None => Value::Unknown,
+            },
+            "functools.partial" => {
+                let mut it = args.into_iter();
+                match it.next() {
+                    Some(f) => Value::Partial(Rc::new((f, it.collect()))),
+                    None => Value::Unknown,
+                }
+            }
+            "copyreg._reconstructor" | "copyreg.__newobj__" | "copyreg.__newobj_ex__" => {
+                match args.first() {
+                    Some(Value::Global(cls)) => {
+                        let cls = cls.clone();
+                        self.an.record_call(&cls, "copyreg", &[], op.offset);
+                        Value::result_of(cls)
+                    }
+                    Some(Value::Unknown) | None => Value::Unknown,
+                    Some(other) => {
+                        let other = other.clone();
+                        self.call(other, Vec::new(), "copyreg", op)
+                    }
+                }
+            }
+            "builtins.str.join" => {
+                let sep = text(0);
+                let parts: Option<Vec<String>> = args
+                    .get(1)
+                    .map(|l| l.items().iter().map(|v| v.any_text().map(str::to_string)).collect())
+                    .unwrap_or(None);
+                match (sep, parts) {
+                    (Some(s), Some(p)) => Value::Computed(Rc::from(p.join(&s))),
+                    _ => Value::result_of(g),
+                }
+            }
+            "operator.add" | "operator.concat" | "builtins.str.__add__" => match (text(0), text(1)) {
+                (Some(a), Some(b)) => Value::Computed(Rc::from(format!("{a}{b}"))),
+                _ => Value::result_of(g),
+            },
+            "codecs.decode" | "codecs.encode" => match (text(0), text(1)) {
+                (Some(s), Some(enc)) if matches!(enc.to_ascii_lowercase().as_str(), "rot13" | "rot_13" | "rot-13") => {
+                    Value::Computed(Rc::from(rot13(&s)))
+                }
+                _ => Value::result_of(g),
+            },
+            "builtins.str" | "builtins.str.lower" | "builtins.str.upper" | "builtins.str.strip" => match text(0) {
+                Some(s) => Value::Computed(Rc::from(match path.as_str() {
+                    "builtins.str.lower" => s.to_lowercase(),
+                    "builtins.str.upper" => s.to_uppercase(),
+                    "builtins.str.strip" => s.trim().to_string(),
+                    _ => s,
+                })),
+                None => Value::result_of(g),
+            },
+            "builtins.bytes.decode" => match args.first() {
+                Some(Value::Bytes(b)) => Value::Computed(Rc::from(String::from_utf8_lossy(b.as_bytes()).as_ref())),
+                _ => Value::result_of(g),
+            },
+            _ => Value::result_of(g),
+        }
+    }
+}
+
+fn rot13(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'a'..='z' => (((c as u8 - b'a') + 13) % 26 + b'a') as char,
+            'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
+            _ => c,
+        })
+        .collect()
+}
+
+/// Integer from LONG1/LONG4 little-endian two's complement bytes.
+fn long_value<'a>(b: &[u8]) -> Value<'a> {
+    if b.is_empty() {
+        return Value::Int(0);
+    }
+    if b.len() <= 8 {
+        let negative = b.last().is_some_and(|&x| x & 0x80 != 0);
+        let mut buf = if negative { [0xffu8; 8] } else { [0u8; 8] };
+        for (d, s) in buf.iter_mut().zip(b) {
+            *d = *s;
+        }
+        return Value::Int(i64::from_le_bytes(buf));
+    }
+    let hex: String = b.iter().rev().take(32).map(|x| format!("{x:02x}")).collect();
+    let hex = hex.trim_start_matches('0');
+    Value::BigInt(Rc::from(if b.len() > 32 { format!("0x{hex}… ({} bytes)", b.len()) } else { format!("0x{hex}") }))
+}
+
+fn looks_like_pickle(b: &[u8]) -> bool {
+    match b {
+        [0x80, 2..=5, next, ..] => super::ops::Opcode::from_byte(*next).is_some(),
+        [b'c', rest @ ..] => ident_line(rest).and_then(|(_, after)| ident_line(after)).is_some(),
+        _ => false,
+    }
+}
+
+fn describe(v: &Value<'_>) -> String {
+    match v {
+        Value::Str(t) => format!("{:?}", t.as_str()),
+        Value::Computed(s) => format!("a string computed at run time ({s:?})"),
+        Value::Global(g) => format!("the object {}", g.path()),
+        Value::Unknown => "an unknown value".to_string(),
+        Value::Obj(o) => match o.try_borrow().map(|o| match &o.kind {
+            ObjKind::Result(g) => format!("the result of {}(…)", g.path()),
+            ObjKind::Container(_) => "a container".to_string(),
+        }) {
+            Ok(s) => s,
+            Err(_) => "an object".to_string(),
+        },
+        other => format!("{}", other.to_literal(1)),
+    }
+}
+

@@ -1,0 +1,86 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A file format, as recognised from content (the extension is only a hint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ModelFormat {
+    /// A bare pickle stream (or several), any protocol.
+    Pickle,
+    /// `torch.save` zip checkpoint (PyTorch >= 1.6).
+    PytorchZip,
+    /// `torch.save` legacy stacked-pickle format (magic number first).
+    PytorchLegacy,
+    /// `torch.save` tar format of PyTorch <= 0.1.10.
+    PytorchTar,
+    /// `torch.jit.save` archive (code/ plus constants.pkl).
+    TorchScript,
+    /// A zip archive that is not a PyTorch checkpoint.
+    Zip,
+    /// A tar archive that is not a legacy PyTorch checkpoint.
+    Tar,
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+    Lz4,
+    SevenZip,
+    NumPy,
+    SafeTensors,
+    Gguf,
+    Hdf5,
+    Onnx,
+    TfLite,
+    Json,
+    /// Nothing we recognise.
+    Unknown,
+}
+
+impl ModelFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelFormat::Pickle => "pickle",
+            ModelFormat::PytorchZip => "pytorch_zip",
+            ModelFormat::PytorchLegacy => "pytorch_legacy",
+            ModelFormat::PytorchTar => "pytorch_tar",
+            ModelFormat::TorchScript => "torchscript",
+            ModelFormat::Zip => "zip",
+            ModelFormat::Tar => "tar",
+            ModelFormat::Gzip => "gzip",
+            ModelFormat::Bzip2 => "bzip2",
+            ModelFormat::Xz => "xz",
+            ModelFormat::Zstd => "zstd",
+            ModelFormat::Lz4 => "lz4",
+            ModelFormat::SevenZip => "7z",
+            ModelFormat::NumPy => "numpy",
+            ModelFormat::SafeTensors => "safetensors",
+            ModelFormat::Gguf => "gguf",
+            ModelFormat::Hdf5 => "hdf5",
+            ModelFormat::Onnx => "onnx",
+            ModelFormat::TfLite => "tflite",
+            ModelFormat::Json => "json",
+            ModelFormat::Unknown => "unknown",
+        }
+    }
+
+    /// Formats whose contents this version of the engine analyses.
+    pub fn is_analysed(self) -> bool {
+        matches!(
+            self,
+            ModelFormat::Pickle
+                | ModelFormat::PytorchZip
+                | ModelFormat::PytorchLegacy
+                | ModelFormat::PytorchTar
+                | ModelFormat::TorchScript
+                | ModelFormat::Zip
+        )
+    }
+}
+
+impl fmt::Display for ModelFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,24 @@
+//! The shared vocabulary of SentraScan-Model.
+//!
+//! Every other crate speaks in these types: a [`Finding`] raised by a rule
+//! described by [`RuleMeta`], grouped per scanned file in a [`FileReport`] and
+//! per scan in a [`ScanReport`]. They live in the lowest crate so that parsers,
+//! detectors, encoders and front ends agree on one model without depending on
+//! each other.
+
+mod finding;
+mod format;
+mod report;
+mod rule;
+mod severity;
+
+pub use finding::{Evidence, Finding, Location};
+pub use format::ModelFormat;
+pub use report::{
+    FileReport, FileStatus, ScanMetadata, ScanReport, ScanSummary, Verdict,
+};
+pub use rule::{RuleMeta, RuleFamily};
+pub use severity::{Category, Severity};
+
+/// Version of the engine, reported in every scan.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

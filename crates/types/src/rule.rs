@@ -1,0 +1,57 @@
+use serde::Serialize;
+
+use crate::{Category, Severity};
+
+/// The family a rule code belongs to; the code's letters are its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleFamily {
+    /// `PKL`: pickle streams.
+    Pickle,
+    /// `PT`: PyTorch containers and TorchScript.
+    Pytorch,
+    /// `ARC`: archives.
+    Archive,
+    /// `SCN`: the scanner itself (coverage, limits, mismatches).
+    Scanner,
+}
+
+impl RuleFamily {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            RuleFamily::Pickle => "PKL",
+            RuleFamily::Pytorch => "PT",
+            RuleFamily::Archive => "ARC",
+            RuleFamily::Scanner => "SCN",
+        }
+    }
+}
+
+/// Static description of one rule: stable code, name, defaults and docs.
+///
+/// Codes are never reused; a rule whose logic changes bumps `version`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleMeta {
+    /// Stable code, family prefix plus three digits (`PKL001`).
+    pub code: &'static str,
+    /// Kebab-case name of the bad pattern (`dangerous-pickle-global`).
+    pub name: &'static str,
+    pub family: RuleFamily,
+    /// Severity when the rule itself does not grade the evidence.
+    pub default_severity: Severity,
+    pub category: Category,
+    /// Scanner name reported with each finding (`pickle`, `pytorch_zip`).
+    pub scanner: &'static str,
+    /// CWE identifier, such as `CWE-502`.
+    pub cwe: Option<&'static str>,
+    /// OWASP Machine Learning Top 10 identifier, such as `ML06:2023`.
+    pub owasp_ml: Option<&'static str>,
+    /// Bumped whenever the rule's logic changes.
+    pub version: u32,
+    /// One line: what the rule detects.
+    pub summary: &'static str,
+    /// Markdown under the headings What it does / Why is this bad? / Example / How to fix / References.
+    pub docs: &'static str,
+    /// Default remediation text for findings of this rule.
+    pub remediation: &'static str,
+}
