@@ -1,1 +1,105 @@
-// placeholder, replaced below
+//! Content sniffing: which format a buffer holds, from its bytes alone.
+
+/// A format recognised from content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sniffed {
+    Zip,
+    Tar,
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+    Lz4,
+    SevenZip,
+    NumPy,
+    Hdf5,
+    Gguf,
+    TfLite,
+    SafeTensors,
+    PytorchLegacy,
+    Pickle,
+    Json,
+    Unknown,
+}
+
+pub fn sniff(data: &[u8]) -> Sniffed {
+    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
+        return Sniffed::Zip;
+    }
+    if crate::torch::sniff_legacy(data) {
+        return Sniffed::PytorchLegacy;
+    }
+    if data.starts_with(&[0x1f, 0x8b]) {
+        return Sniffed::Gzip;
+    }
+    if data.starts_with(b"BZh") && data.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+        return Sniffed::Bzip2;
+    }
+    if data.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Sniffed::Xz;
+    }
+    if data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        return Sniffed::Zstd;
+    }
+    if data.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+        return Sniffed::Lz4;
+    }
+    if data.starts_with(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c]) {
+        return Sniffed::SevenZip;
+    }
+    if data.starts_with(b"\x93NUMPY") {
+        return Sniffed::NumPy;
+    }
+    if data.starts_with(b"\x89HDF\r\n\x1a\n") {
+        return Sniffed::Hdf5;
+    }
+    if data.starts_with(b"GGUF") {
+        return Sniffed::Gguf;
+    }
+    if data.get(4..8) == Some(b"TFL3") {
+        return Sniffed::TfLite;
+    }
+    if crate::tar::sniff(data) {
+        return Sniffed::Tar;
+    }
+    if looks_like_safetensors(data) {
+        return Sniffed::SafeTensors;
+    }
+    if crate::pickle::sniff(data) {
+        return Sniffed::Pickle;
+    }
+    if crate::zip::sniff(data) {
+        return Sniffed::Zip;
+    }
+    let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'{') | Some(b'[')) && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok() {
+        return Sniffed::Json;
+    }
+    Sniffed::Unknown
+}
+
+fn looks_like_safetensors(data: &[u8]) -> bool {
+    let Some(head) = data.get(..8) else { return false };
+    let mut a = [0u8; 8];
+    a.copy_from_slice(head);
+    let n = u64::from_le_bytes(a);
+    n >= 2 && n.saturating_add(8) <= data.len() as u64 && data.get(8) == Some(&b'{')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(sniff(b"PK\x03\x04rest"), Sniffed::Zip);
+        assert_eq!(sniff(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."), Sniffed::Pickle);
+        assert_eq!(sniff(b"cposix\nsystem\n(S'echo'\ntR."), Sniffed::Pickle);
+        assert_eq!(sniff(b"(lp0\nI1\na."), Sniffed::Pickle);
+        assert_eq!(sniff(crate::torch::LEGACY_MAGIC), Sniffed::PytorchLegacy);
+        assert_eq!(sniff(b"# README\nhello"), Sniffed::Unknown);
+        assert_eq!(sniff(b"{\"a\": 1}"), Sniffed::Json);
+        assert_eq!(sniff(b"\x93NUMPY\x01\x00"), Sniffed::NumPy);
+    }
+}

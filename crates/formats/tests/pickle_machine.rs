@@ -1,0 +1,173 @@
+//! The symbolic machine on hand-assembled streams: each test pins one
+//! resolution technique.
+
+use sentrascan_formats::pickle::{analyze, GlobalUse, ImportKind};
+use sentrascan_formats::Limits;
+
+fn find<'a>(g: &'a [GlobalUse], dotted: &str) -> &'a GlobalUse {
+    g.iter().find(|u| u.dotted() == dotted).unwrap_or_else(|| panic!("{dotted} not in {g:#?}"))
+}
+
+fn su(s: &str) -> Vec<u8> {
+    let mut v = vec![0x8c, s.len() as u8];
+    v.extend_from_slice(s.as_bytes());
+    v
+}
+
+#[test]
+fn protocol0_global_reduce_is_a_call_with_literal_args() {
+    let a = analyze(b"cposix\nsystem\n(S'echo hi'\ntR.", &Limits::default());
+    let g = find(&a.globals, "posix.system");
+    assert_eq!(g.kind, ImportKind::Global);
+    assert_eq!(g.calls, 1);
+    let call = g.first_call.as_ref().unwrap();
+    assert_eq!(call.opcode, "REDUCE");
+    assert_eq!(call.args, "(\"echo hi\",)");
+    assert_eq!(call.offset, 27);
+    assert!(a.malformations.is_empty());
+    assert_eq!(a.streams.len(), 1);
+}
+
+#[test]
+fn stack_global_operands_come_from_memo_values_not_previous_opcodes() {
+    // 'os' PUT 2, 'system' PUT 3, 'torch' PUT 0, 'LongStorage' PUT 1, GET 2 GET 3 STACK_GLOBAL
+    let mut p = vec![0x80, 4];
+    for (s, k) in [("os", 2u8), ("system", 3), ("torch", 0), ("LongStorage", 1)] {
+        p.extend(su(s));
+        p.extend([b'q', k, b'0']);
+    }
+    p.extend([b'h', 2, b'h', 3, 0x93]);
+    p.extend(su("echo"));
+    p.extend([0x85, b'R', b'.']);
+    let a = analyze(&p, &Limits::default());
+    let g = find(&a.globals, "os.system");
+    assert_eq!(g.kind, ImportKind::StackGlobal);
+    assert_eq!(g.calls, 1);
+    assert!(a.globals.iter().all(|g| g.module != "torch"));
+}
+
+#[test]
+fn getattr_on_import_module_derives_the_real_target() {
+    // builtins.getattr(importlib.import_module('os'), 'system')('echo')
+    let mut p = vec![0x80, 4];
+    p.extend(su("builtins"));
+    p.extend(su("getattr"));
+    p.push(0x93);
+    p.extend(su("importlib"));
+    p.extend(su("import_module"));
+    p.push(0x93);
+    p.extend(su("os"));
+    p.extend([0x85, b'R']);
+    p.extend(su("system"));
+    p.extend([0x86, b'R']);
+    p.extend(su("echo"));
+    p.extend([0x85, b'R', b'.']);
+    let a = analyze(&p, &Limits::default());
+    let derived = find(&a.globals, "os.system");
+    assert_eq!(derived.kind, ImportKind::Derived);
+    assert_eq!(derived.calls, 1);
+    assert!(derived.via.as_deref().unwrap().contains("getattr(<module os>"), "{derived:?}");
+    assert_eq!(find(&a.globals, "builtins.getattr").calls, 1);
+}
+
+#[test]
+fn computed_stack_global_operand_is_unresolved_but_evaluated() {
+    // STACK_GLOBAL(str.join('', ['o','s']), 'system')
+    let mut p = vec![0x80, 4];
+    p.extend(su("builtins"));
+    p.extend(su("str.join"));
+    p.push(0x93);
+    p.extend(su(""));
+    p.extend([b']', b'(']);
+    p.extend(su("o"));
+    p.extend(su("s"));
+    p.extend([b'e', 0x86, b'R']);
+    p.extend(su("system"));
+    p.push(0x93);
+    p.extend(su("echo"));
+    p.extend([0x85, b'R', b'.']);
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(a.unresolved.len(), 1, "{:#?}", a.unresolved);
+    assert_eq!(a.unresolved[0].opcode, "STACK_GLOBAL");
+    assert_eq!(a.unresolved[0].computed.as_deref(), Some("os.system"));
+    assert!(a.globals.iter().any(|g| g.dotted() == "os.system" && g.kind == ImportKind::Derived));
+}
+
+#[test]
+fn payload_then_garbage_keeps_the_payload_and_reports_the_break() {
+    let a = analyze(b"cposix\nsystem\n(S'echo'\ntR\xff\xfegarbage", &Limits::default());
+    assert_eq!(find(&a.globals, "posix.system").calls, 1);
+    assert_eq!(a.malformations.len(), 1);
+    assert!(a.malformations[0].message.contains("invalid opcode"));
+}
+
+#[test]
+fn second_concatenated_stream_is_analysed() {
+    let mut p = b"\x80\x02]q\x00.".to_vec();
+    p.extend_from_slice(b"cposix\nsystem\n(S'echo'\ntR.");
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(a.streams.len(), 2);
+    assert_eq!(find(&a.globals, "posix.system").calls, 1);
+}
+
+#[test]
+fn hidden_stream_after_trailing_bytes_is_found() {
+    let mut p = b"\x80\x02]q\x00.".to_vec();
+    p.extend_from_slice(b"\x00\x01\x02 not a pickle \xff\xfe");
+    p.extend_from_slice(b"cos\nsystem\n(S'echo'\ntR.");
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(find(&a.globals, "os.system").calls, 1);
+    assert_eq!(a.trailing.len(), 1);
+    assert!(a.streams.iter().any(|s| s.resynced));
+}
+
+#[test]
+fn billion_laughs_is_an_expansion() {
+    let mut p = vec![0x80, 2, b']'];
+    for _ in 0..40 {
+        p.extend([b'2', 0x86]); // DUP, TUPLE2 -> (x, x)
+    }
+    p.push(b'.');
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(a.expansions.len(), 1);
+}
+
+#[test]
+fn missing_memo_key_is_unresolved_not_a_crash() {
+    let p = [0x80, 4, b'h', 3, b'h', 4, 0x93, b')', b'R', b'.'];
+    let a = analyze(&p, &Limits::default());
+    assert!(a.unresolved.iter().any(|u| u.reason.contains("memo key 3")));
+    assert!(a.unresolved.iter().any(|u| u.opcode == "STACK_GLOBAL"));
+}
+
+#[test]
+fn base64_nested_pickle_is_analysed() {
+    let inner = b"\x80\x02cposix\nsystem\nq\x00.";
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(inner)
+    };
+    let mut p = vec![0x80, 2];
+    p.push(b'X');
+    p.extend((b64.len() as u32).to_le_bytes());
+    p.extend(b64.as_bytes());
+    p.push(b'.');
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(a.nested.len(), 1);
+    assert_eq!(a.nested[0].analysis.globals[0].dotted(), "posix.system");
+}
+
+#[test]
+fn setitems_on_rebuilt_tensor_is_a_mutation() {
+    let p = b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n)R(K\x01K\x02u.";
+    let a = analyze(p, &Limits::default());
+    assert!(!a.mutations.is_empty(), "{a:#?}");
+}
+
+#[test]
+fn ext_opcode_is_recorded_and_call_marked() {
+    let p = [0x80, 2, 0x82, 7, b')', b'R', b'.'];
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(a.ext_refs.len(), 1);
+    assert!(a.ext_refs[0].called);
+}
