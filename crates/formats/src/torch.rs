@@ -184,3 +184,19 @@ fn storage_layout(an: &Analyzer<'_>, keys: &[String], data: &[u8], start: usize)
     }
     Ok((storages, pos))
 }
+
+/// True when the second pickle of the buffer is the legacy protocol version
+/// (1001): the file has the legacy layout whatever its first pickle does.
+pub fn legacy_layout_follows(data: &[u8]) -> bool {
+    use crate::pickle::ops::{decode_at, Opcode};
+    let mut pos = 0usize;
+    for _ in 0..100_000 {
+        let Ok((op, next)) = decode_at(data, pos, 4096) else { return false };
+        pos = next;
+        if op.code == Opcode::Stop {
+            let rest = data.get(pos..).unwrap_or(&[]);
+            return matches!(rest, [0x80, 2..=5, b'M', 0xe9, 0x03, b'.', ..]);
+        }
+    }
+    false
+}

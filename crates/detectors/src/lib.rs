@@ -1,0 +1,16 @@
+//! Detection rules: each rule reads a parsed view and pushes findings.
+//!
+//! One rule, one file, one stable code (`PKL001`), one document. Rules never
+//! fail: what a rule cannot decide becomes an inconclusive finding. The
+//! registry in [`registry`] is the explicit list of every rule; nothing
+//! registers itself.
+
+pub mod pickle_globals;
+pub mod registry;
+pub mod rules;
+
+pub use registry::{all_rules, find_rule};
+pub use rules::archive::{check_tar_names, check_zip};
+pub use rules::pickle::{check_pickle, PickleCtx};
+pub use rules::pytorch::{check_legacy, check_torchscript_code, nonstandard_pickle_member};
+pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};

@@ -1,0 +1,110 @@
+//! The explicit list of every rule, in code order.
+
+use sentrascan_types::RuleMeta;
+
+use crate::rules::{archive, pickle, pytorch, scanner};
+
+static RULES: &[&RuleMeta] = &[
+    &pickle::pkl001_dangerous_global::RULE,
+    &pickle::pkl002_unknown_global_imported::RULE,
+    &pickle::pkl003_unknown_global_called::RULE,
+    &pickle::pkl004_unresolved_callable::RULE,
+    &pickle::pkl005_extension_registry::RULE,
+    &pickle::pkl006_malformed::RULE,
+    &pickle::pkl007_nested_pickle::RULE,
+    &pickle::pkl008_expansion::RULE,
+    &pickle::pkl009_setitem_on_non_dict::RULE,
+    &pickle::pkl010_global_mutated::RULE,
+    &pickle::pkl011_misplaced_proto::RULE,
+    &pickle::pkl012_trailing_data::RULE,
+    &pytorch::pt001_torchscript_code::RULE,
+    &pytorch::pt002_nonstandard_member::RULE,
+    &pytorch::pt003_legacy_magic::RULE,
+    &archive::arc001_crc_mismatch::RULE,
+    &archive::arc002_name_mismatch::RULE,
+    &archive::arc003_duplicate_member::RULE,
+    &archive::arc004_encrypted_flag::RULE,
+    &archive::arc005_path_traversal::RULE,
+    &archive::arc006_structure::RULE,
+    &scanner::scn001_unsupported::RULE,
+    &scanner::scn002_limit::RULE,
+    &scanner::scn003_unreadable::RULE,
+    &scanner::scn004_extension_mismatch::RULE,
+];
+
+/// Every rule, in code order.
+pub fn all_rules() -> &'static [&'static RuleMeta] {
+    RULES
+}
+
+/// A rule by code (`PKL001`, any case) or name (`dangerous-pickle-global`).
+pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.code), "duplicate code {}", r.code);
+            let digits = r.code.trim_start_matches(r.family.prefix());
+            assert_eq!(digits.len(), 3, "{}", r.code);
+            assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", r.code);
+            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
+            for heading in ["## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References"] {
+                assert!(r.docs.contains(heading), "{} docs lack {heading}", r.code);
+            }
+            assert!(!r.remediation.is_empty() && !r.summary.is_empty());
+        }
+    }
+
+    /// The full set of codes; a change here is a change to a public contract.
+    #[test]
+    fn code_table_is_stable() {
+        let codes: Vec<String> = RULES.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
+        assert_eq!(
+            codes,
+            [
+                "PKL001 dangerous-pickle-global",
+                "PKL002 unknown-global-imported",
+                "PKL003 unknown-global-called",
+                "PKL004 unresolved-callable",
+                "PKL005 extension-registry-global",
+                "PKL006 malformed-pickle",
+                "PKL007 nested-pickle",
+                "PKL008 pickle-expansion",
+                "PKL009 setitem-on-non-dict",
+                "PKL010 global-object-mutated",
+                "PKL011 misplaced-proto",
+                "PKL012 trailing-data",
+                "PT001 torchscript-dangerous-code",
+                "PT002 nonstandard-pickle-member",
+                "PT003 legacy-magic-not-literal",
+                "ARC001 zip-crc-mismatch",
+                "ARC002 zip-header-name-mismatch",
+                "ARC003 zip-duplicate-member",
+                "ARC004 zip-flag-anomaly",
+                "ARC005 archive-path-traversal",
+                "ARC006 zip-structure-anomaly",
+                "SCN001 unsupported-format",
+                "SCN002 scan-limit-reached",
+                "SCN003 unreadable-file",
+                "SCN004 extension-mismatch",
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_by_code_or_name() {
+        assert_eq!(find_rule("pkl001").unwrap().code, "PKL001");
+        assert_eq!(find_rule("dangerous-pickle-global").unwrap().code, "PKL001");
+        assert!(find_rule("XYZ999").is_none());
+    }
+}

@@ -1,0 +1,6 @@
+//! Rule families, one module each, one file per rule.
+
+pub mod archive;
+pub mod pickle;
+pub mod pytorch;
+pub mod scanner;

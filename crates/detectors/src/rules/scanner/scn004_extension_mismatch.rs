@@ -1,0 +1,78 @@
+//! SCN004: the file name claims a format the content is not.
+
+use sentrascan_types::{Category, Finding, Location, RuleFamily, RuleMeta, Severity};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "SCN004",
+    name: "extension-mismatch",
+    family: RuleFamily::Scanner,
+    default_severity: Severity::Medium,
+    category: Category::FormatMismatch,
+    scanner: "engine",
+    cwe: Some("CWE-434"),
+    owasp_ml: Some("ML06:2023"),
+    version: 1,
+    summary: "The extension names one format and the content is another, typically a pickle named as a safe format.",
+    remediation: "Rename the file after its real format and treat it by that format's risks.",
+    docs: r#"## What it does
+Compares the format sniffed from the content with the formats the extension
+stands for, and reports a disagreement. The content is analysed as what it
+really is.
+
+## Why is this bad?
+Tools and people route files by extension: a pickle named `.safetensors` is
+skipped by extension-based scanners and trusted by people, and loaders such
+as `torch.load` read it anyway.
+
+## Example
+`model.safetensors` containing a pickle.
+
+## How to fix
+Do not trust the name; treat the file by its content.
+
+## References
+- CWE-434: Unrestricted Upload of File with Dangerous Type
+"#,
+};
+
+/// Content formats an extension may legitimately hold, for the extensions we know.
+fn expected(ext: &str) -> Option<&'static [&'static str]> {
+    const TORCH: &[&str] = &["pytorch_zip", "pytorch_legacy", "pytorch_tar", "torchscript", "pickle", "zip", "tar"];
+    Some(match ext {
+        "pt" | "pth" | "ckpt" | "bin" | "pkl" | "pickle" | "joblib" | "dat" | "data" | "p" => TORCH,
+        "safetensors" => &["safetensors"],
+        "gguf" => &["gguf"],
+        "onnx" => &["onnx", "unknown"],
+        "h5" | "hdf5" => &["hdf5"],
+        "npy" => &["numpy"],
+        "npz" | "zip" | "keras" | "mar" => &["zip", "pytorch_zip", "torchscript"],
+        "json" => &["json"],
+        "tflite" => &["tflite"],
+        "msgpack" => &["unknown"],
+        "txt" | "md" | "yaml" | "yml" | "toml" | "cfg" | "ini" => &["unknown", "json"],
+        "tar" => &["tar", "pytorch_tar"],
+        "gz" | "tgz" => &["gzip"],
+        "7z" => &["7z"],
+        _ => return None,
+    })
+}
+
+pub fn check(location: &Location, file_name: &str, sniffed: &str) -> Option<Finding> {
+    let ext = file_name.rsplit_once('.')?.1.to_ascii_lowercase();
+    let ok = expected(&ext)?;
+    if ok.contains(&sniffed) {
+        return None;
+    }
+    let severity = if sniffed == "pickle" || sniffed.starts_with("pytorch") || sniffed == "torchscript" {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    Some(
+        Finding::new(&RULE, location.clone(), format!("`.{ext}` file contains {sniffed} data"))
+            .severity(severity)
+            .description(format!("The name `{file_name}` says `.{ext}`, but the content is {sniffed}; it was analysed as {sniffed}."))
+            .evidence("extension", ext)
+            .evidence("content_format", sniffed),
+    )
+}
