@@ -10,6 +10,7 @@ pub mod registry;
 pub mod rules;
 
 pub use registry::{all_rules, find_rule};
+pub use rules::archive::arc001_crc_mismatch::finding as zip_crc_mismatch;
 pub use rules::archive::{check_tar_names, check_zip};
 pub use rules::pickle::{check_pickle, PickleCtx};
 pub use rules::pytorch::{check_legacy, check_torchscript_code, nonstandard_pickle_member};

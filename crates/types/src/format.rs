@@ -34,6 +34,8 @@ pub enum ModelFormat {
     Onnx,
     TfLite,
     Json,
+    /// A scan of several files.
+    Directory,
     /// Nothing we recognise.
     Unknown,
 }
@@ -61,6 +63,7 @@ impl ModelFormat {
             ModelFormat::Onnx => "onnx",
             ModelFormat::TfLite => "tflite",
             ModelFormat::Json => "json",
+            ModelFormat::Directory => "directory",
             ModelFormat::Unknown => "unknown",
         }
     }

@@ -1,0 +1,291 @@
+//! Content analysis of one file: sniff, parse, run the rules, recurse into
+//! containers. Works on bytes (a memory map or a decompressed member) and
+//! never touches the file system.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use sentrascan_detectors as rules;
+use sentrascan_detectors::PickleCtx;
+use sentrascan_formats::pickle::Analyzer;
+use sentrascan_formats::sniff::{sniff, Sniffed};
+use sentrascan_formats::torch::{self, ZipKind};
+use sentrascan_formats::zip::{self, ZipView};
+use sentrascan_formats::{tar, Limits};
+use sentrascan_types::{Finding, Location, ModelFormat};
+
+/// What analysing one file produced.
+#[derive(Debug, Default)]
+pub(crate) struct Analysis {
+    pub findings: Vec<Finding>,
+    pub scanners: BTreeSet<&'static str>,
+    /// Reasons the analysis is incomplete (limits, unreadable members).
+    pub inconclusive: Vec<String>,
+    /// Set when the file itself could not be parsed.
+    pub error: Option<String>,
+    /// Members that were listed but not analysed.
+    pub unanalysed_members: usize,
+}
+
+pub(crate) struct Ctx<'l> {
+    pub limits: &'l Limits,
+    pub out: Analysis,
+    /// The read pass checks the top-level archive's stored members' CRCs.
+    pub defer_stored_crc: bool,
+}
+
+/// The scanner name reported for a container format.
+pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
+    match format {
+        ModelFormat::PytorchZip => "pytorch_zip",
+        ModelFormat::TorchScript => "torchscript",
+        ModelFormat::PytorchTar => "pytorch_tar",
+        ModelFormat::PytorchLegacy => "pytorch_legacy",
+        ModelFormat::Tar => "tar",
+        ModelFormat::Zip => "zip",
+        _ => "pickle",
+    }
+}
+
+pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
+    match s {
+        Sniffed::Zip => ModelFormat::Zip,
+        Sniffed::Tar => ModelFormat::Tar,
+        Sniffed::Gzip => ModelFormat::Gzip,
+        Sniffed::Bzip2 => ModelFormat::Bzip2,
+        Sniffed::Xz => ModelFormat::Xz,
+        Sniffed::Zstd => ModelFormat::Zstd,
+        Sniffed::Lz4 => ModelFormat::Lz4,
+        Sniffed::SevenZip => ModelFormat::SevenZip,
+        Sniffed::NumPy => ModelFormat::NumPy,
+        Sniffed::Hdf5 => ModelFormat::Hdf5,
+        Sniffed::Gguf => ModelFormat::Gguf,
+        Sniffed::TfLite => ModelFormat::TfLite,
+        Sniffed::SafeTensors => ModelFormat::SafeTensors,
+        Sniffed::PytorchLegacy => ModelFormat::PytorchLegacy,
+        Sniffed::Pickle => ModelFormat::Pickle,
+        Sniffed::Json => ModelFormat::Json,
+        _ => ModelFormat::Unknown,
+    }
+}
+
+/// Refines a sniffed zip or pickle into the PyTorch format it really is.
+pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> ModelFormat {
+    match sniffed {
+        Sniffed::Zip => match view.map(torch::classify_zip) {
+            Some(ZipKind::Checkpoint { .. }) => ModelFormat::PytorchZip,
+            Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
+            _ => ModelFormat::Zip,
+        },
+        Sniffed::Pickle if torch::legacy_layout_follows(data) => ModelFormat::PytorchLegacy,
+        Sniffed::Tar if tar_is_legacy_torch(data) => ModelFormat::PytorchTar,
+        other => format_of(other),
+    }
+}
+
+fn tar_is_legacy_torch(data: &[u8]) -> bool {
+    tar::entries(data, &Limits { max_archive_entries: 64, ..Limits::default() })
+        .map(|e| e.iter().any(|x| x.name == "sys_info") && e.iter().any(|x| x.name == "pickle"))
+        .unwrap_or(false)
+}
+
+impl<'l> Ctx<'l> {
+    pub(crate) fn new(limits: &'l Limits) -> Self {
+        Ctx { limits, out: Analysis::default(), defer_stored_crc: false }
+    }
+
+    fn inconclusive(&mut self, location: &Location, why: String) {
+        self.out.inconclusive.push(format!("{location}: {why}"));
+    }
+
+    fn limit(&mut self, location: &Location, limit: &str, value: u64) {
+        self.out.findings.push(rules::limit_reached(location, limit, value));
+        self.inconclusive(location, format!("limit `{limit}` ({value}) reached"));
+    }
+
+    /// Analyses `data` at `location`. `name` is the file or member name
+    /// (for the extension check); `depth` counts enclosing containers.
+    pub(crate) fn analyze(&mut self, data: &[u8], location: &Location, name: &str, depth: u32, zip_view: Option<&ZipView>) -> ModelFormat {
+        let sniffed = sniff(data);
+        let format = refine(data, sniffed, zip_view);
+        if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {
+            self.out.findings.push(f);
+        }
+        match format {
+            ModelFormat::Pickle => self.pickle(data, location, "pickle"),
+            ModelFormat::PytorchLegacy => self.legacy(data, location),
+            ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript => {
+                if depth >= self.limits.max_archive_depth {
+                    self.limit(location, "max_archive_depth", u64::from(self.limits.max_archive_depth));
+                } else {
+                    match zip_view {
+                        Some(view) => self.zip(data, view, location, format, depth),
+                        None => match zip::parse(data, self.limits) {
+                            Ok(view) => self.zip(data, &view, location, format_of_view(&view), depth),
+                            Err(e) => self.unreadable(location, depth, format!("zip archive: {e}")),
+                        },
+                    }
+                }
+            }
+            ModelFormat::Tar | ModelFormat::PytorchTar => {
+                if depth >= self.limits.max_archive_depth {
+                    self.limit(location, "max_archive_depth", u64::from(self.limits.max_archive_depth));
+                } else {
+                    self.tar(data, location, format == ModelFormat::PytorchTar, depth);
+                }
+            }
+            other => {
+                if depth > 0 {
+                    self.out.unanalysed_members += 1;
+                    if other != ModelFormat::Unknown {
+                        let why = format!("{other} content is recognised but not analysed by this version");
+                        self.out.findings.push(rules::unsupported(location, other.as_str(), &why));
+                    }
+                }
+            }
+        }
+        format
+    }
+
+    fn unreadable(&mut self, location: &Location, depth: u32, message: String) {
+        self.out.findings.push(rules::unreadable(location, &message));
+        if depth == 0 {
+            self.out.error = Some(message);
+        } else {
+            self.inconclusive(location, message);
+        }
+    }
+
+    fn pickle(&mut self, data: &[u8], location: &Location, scanner: &'static str) {
+        self.out.scanners.insert(scanner);
+        let mut an = Analyzer::new(self.limits);
+        an.run_buffer(data, 0);
+        self.finish_pickle(an, location, scanner);
+    }
+
+    fn finish_pickle(&mut self, an: Analyzer<'_>, location: &Location, scanner: &'static str) {
+        let view = an.finish();
+        rules::check_pickle(&view, &PickleCtx { location, scanner }, &mut self.out.findings);
+        if let Some(l) = &view.limit {
+            self.limit(&location.at(l.offset), l.limit, l.value);
+        }
+    }
+
+    fn legacy(&mut self, data: &[u8], location: &Location) {
+        self.out.scanners.insert("pytorch_legacy");
+        let mut an = Analyzer::new(self.limits);
+        let info = torch::analyze_legacy(data, &mut an, self.limits);
+        rules::check_legacy(location, &info, &mut self.out.findings);
+        self.finish_pickle(an, location, "pytorch_legacy");
+    }
+
+    fn zip(&mut self, data: &[u8], view: &ZipView, location: &Location, format: ModelFormat, depth: u32) {
+        let scanner = scanner_of(format);
+        self.out.scanners.insert(scanner);
+        let kind = torch::classify_zip(view);
+        let prefix = match &kind {
+            ZipKind::Checkpoint { prefix } | ZipKind::TorchScript { prefix } => Some(format!("{prefix}/")),
+            ZipKind::Other => None,
+        };
+        let mut mismatches = Vec::new();
+        let deferred = depth == 0 && self.defer_stored_crc;
+        let mut total: u64 = 0;
+        for entry in &view.entries {
+            if entry.is_dir() {
+                continue;
+            }
+            let member_loc = location.member(&entry.name);
+            let bytes: Cow<'_, [u8]> = match zip::member_data(data, entry, self.limits) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.out.findings.push(rules::unreadable(&member_loc, &e.to_string()));
+                    self.inconclusive(&member_loc, e.to_string());
+                    continue;
+                }
+            };
+            total = total.saturating_add(bytes.len() as u64);
+            if total > self.limits.max_archive_bytes {
+                self.limit(location, "max_archive_bytes", self.limits.max_archive_bytes);
+                break;
+            }
+            if !(deferred && entry.method == 0) {
+                let actual = zip::crc32(&bytes);
+                if actual != entry.crc32 {
+                    mismatches.push((entry.name.clone(), entry.crc32, actual));
+                }
+            }
+            let relative = prefix.as_deref().and_then(|p| entry.name.strip_prefix(p));
+            match (&kind, relative) {
+                (ZipKind::TorchScript { .. }, Some(rel)) if rel.starts_with("code/") && rel.ends_with(".py") => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    rules::check_torchscript_code(&member_loc, &text, &mut self.out.findings);
+                    continue;
+                }
+                (ZipKind::Checkpoint { .. } | ZipKind::TorchScript { .. }, Some(rel)) => {
+                    let s = sniff(&bytes);
+                    if s == Sniffed::Pickle {
+                        if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
+                            self.out.findings.push(rules::nonstandard_pickle_member(&member_loc, &entry.name).scanner(scanner));
+                        }
+                        self.pickle(&bytes, &member_loc, scanner);
+                        continue;
+                    }
+                    if is_torch_record(rel) || s == Sniffed::Unknown {
+                        // Tensor data and small text records: nothing to execute.
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            let member_name = entry.name.rsplit('/').next().unwrap_or(&entry.name).to_string();
+            let before = self.out.unanalysed_members;
+            let member_format = self.analyze(&bytes, &member_loc, &member_name, depth + 1, None);
+            if entry.is_encrypted() && member_format == ModelFormat::Unknown && self.out.unanalysed_members > before {
+                self.inconclusive(&member_loc, "member is encrypted and could not be inspected".into());
+            }
+        }
+        rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
+    }
+
+    fn tar(&mut self, data: &[u8], location: &Location, legacy_torch: bool, depth: u32) {
+        let scanner = if legacy_torch { "pytorch_tar" } else { "tar" };
+        self.out.scanners.insert(scanner);
+        let entries = match tar::entries(data, self.limits) {
+            Ok(e) => e,
+            Err(e) => return self.unreadable(location, depth, format!("tar archive: {e}")),
+        };
+        rules::check_tar_names(&entries, location, &mut self.out.findings);
+        for e in entries.iter().filter(|e| e.kind == tar::TarKind::File) {
+            let member_loc = location.member(&e.name);
+            let Some(bytes) = usize::try_from(e.data.start).ok().zip(usize::try_from(e.data.end).ok()).and_then(|(s, t)| data.get(s..t)) else {
+                continue;
+            };
+            if legacy_torch {
+                // Every member of the legacy tar layout is a sequence of pickles and raw data.
+                if sniff(bytes) == Sniffed::Pickle || matches!(e.name.as_str(), "pickle" | "sys_info" | "storages" | "tensors") {
+                    self.pickle(bytes, &member_loc, scanner);
+                }
+                continue;
+            }
+            let member_name = e.name.rsplit('/').next().unwrap_or(&e.name).to_string();
+            self.analyze(bytes, &member_loc, &member_name, depth + 1, None);
+        }
+    }
+}
+
+fn format_of_view(view: &ZipView) -> ModelFormat {
+    match torch::classify_zip(view) {
+        ZipKind::Checkpoint { .. } => ModelFormat::PytorchZip,
+        ZipKind::TorchScript { .. } => ModelFormat::TorchScript,
+        ZipKind::Other => ModelFormat::Zip,
+    }
+}
+
+/// Members `torch.save` writes besides pickles: tensor data and small records.
+fn is_torch_record(rel: &str) -> bool {
+    rel.starts_with("data/")
+        || rel.starts_with(".data/")
+        || rel.starts_with("constants/")
+        || matches!(rel, "version" | "byteorder" | "extra/producer_info.json")
+        || rel.starts_with("extra/")
+}
