@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import base64
 import collections
-import contextlib
 import hashlib
 import io
 import pickle
@@ -304,9 +303,7 @@ def os_system_p4() -> bytes:
 # Payload that is spliced right after the PROTO opcode of an otherwise benign
 # protocol 2 pickle: call posix.system(CMD) and POP the result.  It uses no
 # memo opcodes, so the memo indices of the host pickle stay valid.
-INJECTED_SYSTEM_CALL = asm(
-    Op.GLOBAL("posix", "system"), Op.MARK, Op.BINUNICODE(CMD), Op.TUPLE, Op.REDUCE, Op.POP
-)
+INJECTED_SYSTEM_CALL = asm(Op.GLOBAL("posix", "system"), Op.MARK, Op.BINUNICODE(CMD), Op.TUPLE, Op.REDUCE, Op.POP)
 
 
 def inject_after_proto(host: bytes, payload: bytes = INJECTED_SYSTEM_CALL) -> bytes:
@@ -328,12 +325,14 @@ class ZipEntry:
     local_name: str | None = None  # name in the local header (defaults to ``name``)
     flags: int = 0x0808  # miniz: data descriptor (bit 3) + UTF-8 names (bit 11)
     crc: int | None = None  # CRC-32 to record (defaults to the real one)
+    compress: bool = False  # deflate (torch.jit.save compresses code records)
 
 
 def miniz_zip(entries: list[ZipEntry]) -> bytes:
     """Write a zip the way PyTorch's PyTorchStreamWriter (miniz) does.
 
-    * every member ZIP_STORED, DOS time/date 0, version-needed 0;
+    * members ZIP_STORED (version-needed 0) unless ``compress`` asks for raw
+      deflate at level 9 (version-needed 20), DOS time/date 0;
     * local header CRC/sizes zero with general purpose bit 3 set, followed by a
       16-byte data descriptor (PK\\x07\\x08, crc, size, size);
     * a local extra field with id ``FB`` padding the data to 64-byte alignment
@@ -349,26 +348,30 @@ def miniz_zip(entries: list[ZipEntry]) -> bytes:
         start = offset + 30 + len(lname) + 4
         pad = (-start) % FIELD_ALIGNMENT
         extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-        out += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 0, e.flags, 0, 0, 0, 0, 0, 0, len(lname), len(extra)
-        )
+        method, needed, payload = 0, 0, e.data
+        if e.compress:
+            co = zlib.compressobj(9, zlib.DEFLATED, -15)
+            deflated = co.compress(e.data) + co.flush()
+            if len(deflated) < len(e.data):
+                method, needed, payload = 8, 20, deflated
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, needed, e.flags, method, 0, 0, 0, 0, 0, len(lname), len(extra))
         out += lname + extra
         assert len(out) % FIELD_ALIGNMENT == 0
-        out += e.data
+        out += payload
         crc = zlib.crc32(e.data) if e.crc is None else e.crc
-        out += struct.pack("<IIII", 0x08074B50, crc, len(e.data), len(e.data))
+        out += struct.pack("<IIII", 0x08074B50, crc, len(payload), len(e.data))
         cname = e.name.encode("utf-8")
         central += struct.pack(
             "<IHHHHHHIIIHHHHHII",
             0x02014B50,
             0,  # version made by (miniz leaves it zero)
-            0,  # version needed (stored)
+            needed,
             e.flags,
-            0,  # method: stored
+            method,
             0,  # time
             0,  # date
             crc,
-            len(e.data),
+            len(payload),
             len(e.data),
             len(cname),
             0,
@@ -383,9 +386,7 @@ def miniz_zip(entries: list[ZipEntry]) -> bytes:
     cd_offset = len(out)
     out += central
     zip64_eocd = len(out)
-    out += struct.pack(
-        "<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 0x002D, 0, 0, n, n, len(central), cd_offset
-    )
+    out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 0x002D, 0, 0, n, n, len(central), cd_offset)
     out += struct.pack("<IIQI", 0x07064B50, 0, zip64_eocd, 1)
     out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), cd_offset, 0)
     return bytes(out)
@@ -687,15 +688,13 @@ def legacy_header(first: bytes | None = None) -> bytes:
         "type_sizes": {"short": 2, "int": 4, "long": 4},
     }
     return (
-        magic
-        + checked(pickle.dumps(LEGACY_PROTOCOL_VERSION, protocol=2))
-        + checked(pickle.dumps(sys_info, protocol=2))
+        magic + checked(pickle.dumps(LEGACY_PROTOCOL_VERSION, protocol=2)) + checked(pickle.dumps(sys_info, protocol=2))
     )
 
 
 def legacy_file(model_pkl: bytes, keys: list[str], blobs: list[bytes], first: bytes | None = None) -> bytes:
     """_legacy_save layout: magic, protocol, sys_info, model, sorted keys, storages."""
-    by_key = dict(zip(keys, blobs))
+    by_key = dict(zip(keys, blobs, strict=True))
     sorted_keys = sorted(keys)
     out = legacy_header(first) + model_pkl + checked(pickle.dumps(sorted_keys, protocol=2))
     for k in sorted_keys:
@@ -814,7 +813,7 @@ class TSPickler:
     def int(self, n: int) -> None:
         self.out += Op.BININT1(n) if 0 <= n < 256 else Op.BININT(n)
 
-    def tensor(self, values: list[float], shape: tuple) -> None:
+    def tensor(self, values: list[float], shape: tuple, requires_grad: bool = False) -> None:
         self.glob("torch._utils", "_rebuild_tensor_v2")
         self.out += Op.MARK
         self.out += Op.MARK
@@ -839,7 +838,7 @@ class TSPickler:
         for s in stride:
             self.int(s)
         self.out += Op.TUPLE
-        self.out += Op.NEWFALSE
+        self.out += Op.NEWTRUE if requires_grad else Op.NEWFALSE
         self.glob("collections", "OrderedDict")
         self.out += Op.EMPTY_TUPLE + Op.REDUCE
         self.out += Op.TUPLE + Op.REDUCE
@@ -857,6 +856,7 @@ class TSPickler:
         return checked(bytes(self.out))
 
 
+# Code files as torch.jit.save prints them (checked against torch 2.x output).
 TS_LINEAR_CODE = """\
 class Linear(Module):
   __parameters__ = ["weight", "bias", ]
@@ -864,9 +864,9 @@ class Linear(Module):
   weight : Tensor
   bias : Tensor
   training : bool
-  _is_full_backward_hook : Optional[bool]
-  in_features : Final[int] = {inf}
+  _is_full_backward_hook : NoneType
   out_features : Final[int] = {outf}
+  in_features : Final[int] = {inf}
   def forward(self: __torch__.torch.nn.modules.linear.{mangle}Linear,
     input: Tensor) -> Tensor:
     weight = self.weight
@@ -879,11 +879,22 @@ class ReLU(Module):
   __parameters__ = []
   __buffers__ = []
   training : bool
-  _is_full_backward_hook : Optional[bool]
+  _is_full_backward_hook : NoneType
   inplace : Final[bool] = False
   def forward(self: __torch__.torch.nn.modules.activation.ReLU,
     input: Tensor) -> Tensor:
-    return torch.relu(input)
+    _0 = __torch__.torch.nn.functional.relu(input, False, )
+    return _0
+"""
+
+TS_FUNCTIONAL_CODE = """\
+def relu(input: Tensor,
+    inplace: bool=False) -> Tensor:
+  if inplace:
+    result = torch.relu_(input)
+  else:
+    result = torch.relu(input)
+  return result
 """
 
 TS_TOP_CODE = """\
@@ -897,56 +908,135 @@ class TinyMLP(Module):
   fc2 : __torch__.torch.nn.modules.linear.___torch_mangle_0.Linear
   def forward(self: __torch__.TinyMLP,
     x: Tensor) -> Tensor:
+    fc2 = self.fc2
+    act = self.act
+    fc1 = self.fc1
 {body}"""
 
 TS_BENIGN_BODY = """\
-    fc2 = self.fc2
-    act = self.act
-    fc1 = self.fc1
-    _0 = (act).forward((fc1).forward(x, ), )
-    return (fc2).forward(_0, )
+    _0 = (fc2).forward((act).forward((fc1).forward(x, ), ), )
+    return _0
 """
 
-# Inert: the command only echoes.  TorchScript itself could never compile this;
+# Inert: the command only echoes.  TorchScript itself would never compile this;
 # it exists so the TorchScript code scanner has something to find.
 TS_IMPORT_OS_BODY = """\
-    fc2 = self.fc2
-    act = self.act
-    fc1 = self.fc1
     _0 = __import__("os").system("echo sentrascan-fixture")
-    _1 = (act).forward((fc1).forward(x, ), )
-    return (fc2).forward(_1, )
+    _1 = (fc2).forward((act).forward((fc1).forward(x, ), ), )
+    return _1
 """
 
 TS_CUSTOM_OP_BODY = """\
-    fc2 = self.fc2
-    act = self.act
-    fc1 = self.fc1
     _0 = ops.sentrascan_fixture.spawn_shell("echo sentrascan-fixture")
-    _1 = (act).forward((fc1).forward(x, ), )
-    return (fc2).forward(_1, )
+    _1 = (fc2).forward((act).forward((fc1).forward(x, ), ), )
+    return _1
 """
 
+# The (fictional) Python sources the TorchScript code was compiled from; the
+# .debug_pkl files map code offsets back to these lines.
+TS_SOURCES = {
+    "code/__torch__.py": (
+        "tiny_mlp.py",
+        11,
+        ["    def forward(self, x):\n", "        return self.fc2(self.act(self.fc1(x)))\n"],
+    ),
+    "code/__torch__/torch/nn/modules/linear.py": (
+        "torch/nn/modules/linear.py",
+        124,
+        [
+            "    def forward(self, input: Tensor) -> Tensor:\n",
+            "        return F.linear(input, self.weight, self.bias)\n",
+        ],
+    ),
+    "code/__torch__/torch/nn/modules/linear/___torch_mangle_0.py": (
+        "torch/nn/modules/linear.py",
+        124,
+        [
+            "    def forward(self, input: Tensor) -> Tensor:\n",
+            "        return F.linear(input, self.weight, self.bias)\n",
+        ],
+    ),
+    "code/__torch__/torch/nn/modules/activation.py": (
+        "torch/nn/modules/activation.py",
+        132,
+        ["    def forward(self, input: Tensor) -> Tensor:\n", "        return F.relu(input, inplace=self.inplace)\n"],
+    ),
+    "code/__torch__/torch/nn/functional.py": (
+        "torch/nn/functional.py",
+        1693,
+        [
+            "def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: D400,D402\n",
+            "    if inplace:\n",
+            "        result = torch.relu_(input)\n",
+            "    else:\n",
+            "        result = torch.relu(input)\n",
+            "    return result\n",
+        ],
+    ),
+}
 
-def debug_pkl(source_len: int) -> bytes:
-    """A small source-range table like torch writes next to each code file."""
+
+def debug_pkl(code: str, filename: str, first_line: int, source_lines: list[str]) -> bytes:
+    """A source-range table in torch's FORMAT_WITH_STRING_TABLE layout.
+
+    (tag, (string table), (records)) where each record is
+    (byte offset in the code file, ((build_intlist(text ids), file id, line), start, end), tag)
+    -- including the torch.jit._pickle.build_intlist global real archives carry.
+    """
     p = TSPickler()
+    p.string("FORMAT_WITH_STRING_TABLE")
+    table = ["", *source_lines, filename]
     p.out += Op.MARK
-    p.out += Op.MARK
-    p.int(0)
-    p.out += Op.MARK
-    p.string("")
-    p.int(0)
-    p.int(0)
-    p.out += Op.TUPLE + Op.TUPLE
-    p.out += Op.MARK
-    p.int(min(source_len, 255))
-    p.out += Op.NONE + Op.TUPLE
+    for s in table:
+        p.string(s)
     p.out += Op.TUPLE
+    p.put()
+    text = "".join(source_lines)
+    sources: dict[str, int] = {}
+
+    def source(kind: str) -> None:
+        if kind in sources:
+            p.out += Op.BINGET(sources[kind])
+            return
+        ids, file_id, line = (
+            ([], 0, 0) if kind == "empty" else (list(range(1, len(source_lines) + 1)), len(table) - 1, first_line)
+        )
+        p.glob("torch.jit._pickle", "build_intlist")
+        p.out += Op.MARK + Op.EMPTY_LIST + Op.MARK
+        for i in ids:
+            p.int(i)
+        p.out += Op.APPENDS + Op.TUPLE + Op.REDUCE
+        p.int(file_id)
+        p.int(line)
+        p.out += Op.TUPLE3
+        sources[kind] = p.memo
+        p.put()
+
+    def record(offset: int, kind: str, start: int, end: int, tag: int) -> None:
+        p.out += Op.BININT2(offset) if offset > 255 else Op.BININT1(offset)
+        source(kind)
+        p.int(start)
+        p.int(end)
+        p.out += Op.TUPLE3
+        p.int(tag)
+        p.out += Op.TUPLE3
+
+    p.out += Op.MARK
+    record(0, "empty", 0, 0, 0)
+    anchor = code.index("def ")
+    record(anchor, "real", 0, len(source_lines[0]), 1)
+    ret = code.rindex("return")
+    ret_src = text.rindex("return")
+    record(ret, "real", ret_src, len(text) - 1, 2)
+    record(len(code) - 1, "empty", 0, 0, 0)
+    p.out += Op.TUPLE
+    p.put()
+    p.out += Op.TUPLE3
     return p.finish()
 
 
 def torchscript_archive(body: str) -> bytes:
+    """torch.jit.save layout of a scripted TinyMLP (Linear -> ReLU -> Linear)."""
     tensors = {}
     for seed, (name, shape) in enumerate(MLP_SHAPES, start=1):
         numel = 1
@@ -955,8 +1045,8 @@ def torchscript_archive(body: str) -> bytes:
         tensors[name] = (sixteenths(numel, seed), shape)
     p = TSPickler()
 
-    def flag(v: bool) -> Callable[[], None]:
-        return lambda: p.out.__iadd__(Op.NEWTRUE if v else Op.NEWFALSE)
+    def true() -> None:
+        p.out += Op.NEWTRUE
 
     def none() -> None:
         p.out += Op.NONE
@@ -966,10 +1056,10 @@ def torchscript_archive(body: str) -> bytes:
             module,
             "Linear",
             [
-                ("training", flag(False)),
+                ("weight", lambda: p.tensor(*tensors[f"{prefix}.weight"], requires_grad=True)),
+                ("bias", lambda: p.tensor(*tensors[f"{prefix}.bias"], requires_grad=True)),
+                ("training", true),
                 ("_is_full_backward_hook", none),
-                ("weight", lambda: p.tensor(*tensors[f"{prefix}.weight"])),
-                ("bias", lambda: p.tensor(*tensors[f"{prefix}.bias"])),
             ],
         )
 
@@ -977,7 +1067,7 @@ def torchscript_archive(body: str) -> bytes:
         "__torch__",
         "TinyMLP",
         [
-            ("training", flag(False)),
+            ("training", true),
             ("_is_full_backward_hook", none),
             ("fc1", linear("__torch__.torch.nn.modules.linear", "fc1")),
             (
@@ -985,7 +1075,7 @@ def torchscript_archive(body: str) -> bytes:
                 lambda: p.obj(
                     "__torch__.torch.nn.modules.activation",
                     "ReLU",
-                    [("training", flag(False)), ("_is_full_backward_hook", none)],
+                    [("training", true), ("_is_full_backward_hook", none)],
                 ),
             ),
             ("fc2", linear("__torch__.torch.nn.modules.linear.___torch_mangle_0", "fc2")),
@@ -995,16 +1085,21 @@ def torchscript_archive(body: str) -> bytes:
     code = {
         "code/__torch__.py": TS_TOP_CODE.format(body=body),
         "code/__torch__/torch/nn/modules/linear.py": TS_LINEAR_CODE.format(inf=3, outf=4, mangle=""),
+        "code/__torch__/torch/nn/modules/activation.py": TS_RELU_CODE,
         "code/__torch__/torch/nn/modules/linear/___torch_mangle_0.py": TS_LINEAR_CODE.format(
             inf=4, outf=2, mangle="___torch_mangle_0."
         ),
-        "code/__torch__/torch/nn/modules/activation.py": TS_RELU_CODE,
+        "code/__torch__/torch/nn/functional.py": TS_FUNCTIONAL_CODE,
     }
     entries = [ZipEntry(f"archive/data/{i}", blob) for i, blob in enumerate(p.tensors)]
     entries.append(ZipEntry("archive/data.pkl", data_pkl))
     for path, src in code.items():
-        entries.append(ZipEntry(f"archive/{path}", src.encode()))
-        entries.append(ZipEntry(f"archive/{path}.debug_pkl", debug_pkl(len(src))))
+        filename, first_line, lines = TS_SOURCES[path]
+        # torch.jit.save deflates code and debug records (tensors stay stored)
+        entries.append(ZipEntry(f"archive/{path}", src.encode(), compress=True))
+        entries.append(
+            ZipEntry(f"archive/{path}.debug_pkl", debug_pkl(src, filename, first_line, lines), compress=True)
+        )
     entries.append(ZipEntry("archive/constants.pkl", checked(Op.PROTO(2) + Op.EMPTY_TUPLE + Op.STOP)))
     entries.append(ZipEntry("archive/version", b"3\n"))
     entries.append(ZipEntry("archive/byteorder", b"little"))
@@ -1076,7 +1171,10 @@ def torch_zip_duplicate_member() -> bytes:
 def zip_in_zip() -> bytes:
     inner = torch_zip_os_system()
     return plain_zip(
-        [("README.txt", b"synthetic SentraScan fixture: a zip holding a PyTorch checkpoint\n"), ("models/inner_model.pt", inner)]
+        [
+            ("README.txt", b"synthetic SentraScan fixture: a zip holding a PyTorch checkpoint\n"),
+            ("models/inner_model.pt", inner),
+        ]
     )
 
 
@@ -1133,13 +1231,35 @@ def legacy_tar_malicious() -> bytes:
 
 def p_protocol0_posix_system() -> bytes:
     return checked(
-        asm(Op.GLOBAL("posix", "system"), Op.PUT(0), Op.MARK, Op.STRING(CMD), Op.PUT(1), Op.TUPLE, Op.PUT(2), Op.REDUCE, Op.PUT(3), Op.STOP)
+        asm(
+            Op.GLOBAL("posix", "system"),
+            Op.PUT(0),
+            Op.MARK,
+            Op.STRING(CMD),
+            Op.PUT(1),
+            Op.TUPLE,
+            Op.PUT(2),
+            Op.REDUCE,
+            Op.PUT(3),
+            Op.STOP,
+        )
     )
 
 
 def p_protocol1_nt_system() -> bytes:
     return checked(
-        asm(Op.GLOBAL("nt", "system"), Op.BINPUT(0), Op.MARK, Op.BINUNICODE(CMD), Op.BINPUT(1), Op.TUPLE, Op.BINPUT(2), Op.REDUCE, Op.BINPUT(3), Op.STOP)
+        asm(
+            Op.GLOBAL("nt", "system"),
+            Op.BINPUT(0),
+            Op.MARK,
+            Op.BINUNICODE(CMD),
+            Op.BINPUT(1),
+            Op.TUPLE,
+            Op.BINPUT(2),
+            Op.REDUCE,
+            Op.BINPUT(3),
+            Op.STOP,
+        )
     )
 
 
@@ -1427,7 +1547,9 @@ def p_stack_global_string_operands() -> bytes:
 
 
 def benign_small_dict() -> bytes:
-    return checked(pickle.dumps({"epoch": 3, "lr": 0.125, "name": "tiny-mlp", "weights": [0.5, -0.25, 1.0]}, protocol=2))
+    return checked(
+        pickle.dumps({"epoch": 3, "lr": 0.125, "name": "tiny-mlp", "weights": [0.5, -0.25, 1.0]}, protocol=2)
+    )
 
 
 def p_concat_benign_malicious() -> bytes:
@@ -1452,15 +1574,11 @@ def p_nullifai() -> bytes:
 
 
 def p_shutil_copy() -> bytes:
-    return malicious_call(
-        "shutil", "copy", Op.BINUNICODE("/dev/null"), Op.BINUNICODE("/tmp/sentrascan-fixture.txt")
-    )
+    return malicious_call("shutil", "copy", Op.BINUNICODE("/dev/null"), Op.BINUNICODE("/tmp/sentrascan-fixture.txt"))
 
 
 def p_socket_create_connection() -> bytes:
-    return malicious_call(
-        "socket", "create_connection", Op.MARK, Op.BINUNICODE("127.0.0.1"), Op.BININT1(9), Op.TUPLE
-    )
+    return malicious_call("socket", "create_connection", Op.MARK, Op.BINUNICODE("127.0.0.1"), Op.BININT1(9), Op.TUPLE)
 
 
 def p_torch_collect_env_run() -> bytes:
@@ -1528,11 +1646,15 @@ def p_nested_base64() -> bytes:
 
 def p_nested_hex() -> bytes:
     payload = posix_system_p2().hex()
-    return checked(pickle.dumps({"config": {"model_name": "tiny-mlp", "tokenizer_blob": payload}, "version": 2}, protocol=4))
+    return checked(
+        pickle.dumps({"config": {"model_name": "tiny-mlp", "tokenizer_blob": payload}, "version": 2}, protocol=4)
+    )
 
 
 def p_nested_raw_bytes() -> bytes:
-    return checked(pickle.dumps({"config": {"model_name": "tiny-mlp", "cache": posix_system_p2()}, "version": 2}, protocol=4))
+    return checked(
+        pickle.dumps({"config": {"model_name": "tiny-mlp", "cache": posix_system_p2()}, "version": 2}, protocol=4)
+    )
 
 
 def p_unknown_global_imported() -> bytes:
@@ -1638,9 +1760,7 @@ def p_stack_underflow() -> bytes:
 
 def p_billion_laughs() -> bytes:
     levels = 30
-    return checked(
-        asm(Op.PROTO(2), Op.MARK * levels, Op.BINUNICODE("lol"), (Op.DUP + Op.LIST) * levels, Op.STOP)
-    )
+    return checked(asm(Op.PROTO(2), Op.MARK * levels, Op.BINUNICODE("lol"), (Op.DUP + Op.LIST) * levels, Op.STOP))
 
 
 def p_setitems_on_tensor() -> bytes:
@@ -1883,20 +2003,20 @@ FIXTURES: list[Fixture] = [
     Fixture(
         "pickle/PKL001_pkgutil_resolve_name_call.pkl",
         p_pkgutil_resolve_name,
-        [C("PKL001"), C("PKL004")],
-        note="pkgutil.resolve_name is PKL001; calling its result is a computed callable",
+        [C("PKL001")],
+        note="pkgutil.resolve_name is PKL001; the machine resolves its result to os.system, also PKL001",
     ),
     Fixture(
         "pickle/PKL001_importlib_getattr_call.pkl",
         p_importlib_getattr,
-        [C("PKL001"), C("PKL004")],
-        note="importlib.import_module and builtins.getattr are PKL001; calling getattr's result is a computed callable",
+        [C("PKL001")],
+        note="importlib.import_module and builtins.getattr are PKL001; the machine resolves getattr's result to os.system",
     ),
     Fixture(
         "pickle/PKL001_operator_methodcaller_module.pkl",
         p_operator_methodcaller,
-        [C("PKL001"), C("PKL004")],
-        note="operator.methodcaller and importlib.import_module are PKL001; the methodcaller object is then called",
+        [C("PKL001")],
+        note="operator.methodcaller and importlib.import_module are PKL001; the machine resolves the call to os.system",
     ),
     Fixture("pickle/PKL001_cprofile_run.pkl", p_cprofile_run, [C("PKL001")]),
     Fixture("pickle/PKL001_asyncio_unix_events.pkl", p_asyncio_unix_events, [C("PKL001")]),
@@ -1919,10 +2039,10 @@ FIXTURES: list[Fixture] = [
     Fixture(
         "pickle/PKL004_computed_module_operand.pkl",
         p_computed_module_operand,
-        [C("PKL004")],
-        note="builtins.str.join is neither a known-dangerous nor (necessarily) a safe global; see README",
+        [C("PKL004"), H("PKL003")],
+        note="builtins.str.join is an unknown global called (PKL003); its result is the computed operand",
     ),
-    Fixture("pickle/PKL004_missing_memo_operand.pkl", p_missing_memo_operand, [C("PKL004")]),
+    Fixture("pickle/PKL004_missing_memo_operand.pkl", p_missing_memo_operand, [C("PKL004"), M("PKL006")]),
     Fixture("pickle/PKL005_ext1_reduce.pkl", p_ext1_reduce, [H("PKL005")]),
     Fixture("pickle/PKL005_ext4_reduce.pkl", p_ext4_reduce, [H("PKL005")]),
     Fixture("pickle/PKL006_truncated_stream.pkl", p_truncated, [M("PKL006")]),
@@ -1942,8 +2062,12 @@ FIXTURES: list[Fixture] = [
     Fixture("pytorch/PKL001_legacy_appended_pickle.pt", legacy_appended_pickle, [C("PKL001")]),
     Fixture("pytorch/PT003_legacy_magic_eval.pt", legacy_eval_magic, [M("PT003"), C("PKL001")]),
     Fixture("pytorch/PKL001_legacy_tar_pickle_member.pt", legacy_tar_malicious, [C("PKL001")]),
-    Fixture("pytorch/PT001_torchscript_import_os_system.pt", lambda: torchscript_archive(TS_IMPORT_OS_BODY), [C("PT001")]),
-    Fixture("pytorch/PT001_torchscript_custom_op_namespace.pt", lambda: torchscript_archive(TS_CUSTOM_OP_BODY), [C("PT001")]),
+    Fixture(
+        "pytorch/PT001_torchscript_import_os_system.pt", lambda: torchscript_archive(TS_IMPORT_OS_BODY), [C("PT001")]
+    ),
+    Fixture(
+        "pytorch/PT001_torchscript_custom_op_namespace.pt", lambda: torchscript_archive(TS_CUSTOM_OP_BODY), [M("PT001")]
+    ),
     Fixture("pytorch/PKL001_zip_in_zip.zip", zip_in_zip, [C("PKL001")]),
     # ---- benign/ -----------------------------------------------------------
     Fixture("benign/torch_zip_state_dict_mlp.pt", benign_torch_zip_state_dict, BENIGN),

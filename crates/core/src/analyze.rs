@@ -159,13 +159,15 @@ impl<'l> Ctx<'l> {
     fn pickle(&mut self, data: &[u8], location: &Location, scanner: &'static str) {
         self.out.scanners.insert(scanner);
         let mut an = Analyzer::new(self.limits);
+        // Legacy tar members interleave pickles with raw storage bytes.
+        an.raw_data_expected = scanner == "pytorch_tar";
         an.run_buffer(data, 0);
         self.finish_pickle(an, location, scanner);
     }
 
     fn finish_pickle(&mut self, an: Analyzer<'_>, location: &Location, scanner: &'static str) {
         let view = an.finish();
-        rules::check_pickle(&view, &PickleCtx { location, scanner }, &mut self.out.findings);
+        rules::check_pickle(&view, &PickleCtx { location, scanner, jit_types: scanner == "torchscript" }, &mut self.out.findings);
         if let Some(l) = &view.limit {
             self.limit(&location.at(l.offset), l.limit, l.value);
         }

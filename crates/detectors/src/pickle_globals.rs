@@ -448,6 +448,12 @@ pub const SAFE: &[&str] = &[
     "torch.contiguous_format",
     "torch.channels_last",
     "torch.preserve_format",
+    "torch.jit._pickle.build_intlist",
+    "torch.jit._pickle.build_tensorlist",
+    "torch.jit._pickle.build_doublelist",
+    "torch.jit._pickle.build_boollist",
+    "torch.jit._pickle.build_tensor_from_id",
+    "torch.jit._pickle.restore_type_tag",
     "torch.storage.UntypedStorage",
     "torch.storage.TypedStorage",
     "torch.UntypedStorage",
@@ -500,10 +506,17 @@ pub const SAFE_CLASS_FAMILIES: &[&str] = &[
     "lightgbm.sklearn",
 ];
 
-/// Storage classes: `torch.FloatStorage` and friends.
+/// Storage and legacy tensor classes: `torch.FloatStorage`, `torch.FloatTensor`.
 fn is_torch_storage(path: &str) -> bool {
-    path.strip_prefix("torch.")
-        .is_some_and(|n| n.ends_with("Storage") && !n.contains('.') && n.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+    path.strip_prefix("torch.").is_some_and(|n| {
+        (n.ends_with("Storage") || n.ends_with("Tensor")) && !n.contains('.') && n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+    })
+}
+
+/// TorchScript class types (`__torch__.…`), which `torch.jit.load` resolves
+/// from the archive's own `code/` (analysed by PT001), not by importing.
+pub fn is_torchscript_type(module: &str) -> bool {
+    module == "__torch__" || module.starts_with("__torch__.")
 }
 
 fn prefix_match(path: &str, entry: &str) -> bool {

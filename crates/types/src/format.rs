@@ -16,6 +16,7 @@ pub enum ModelFormat {
     /// `torch.save` tar format of PyTorch <= 0.1.10.
     PytorchTar,
     /// `torch.jit.save` archive (code/ plus constants.pkl).
+    #[serde(rename = "torchscript")]
     TorchScript,
     /// A zip archive that is not a PyTorch checkpoint.
     Zip,
@@ -26,12 +27,16 @@ pub enum ModelFormat {
     Xz,
     Zstd,
     Lz4,
+    #[serde(rename = "7z")]
     SevenZip,
+    #[serde(rename = "numpy")]
     NumPy,
+    #[serde(rename = "safetensors")]
     SafeTensors,
     Gguf,
     Hdf5,
     Onnx,
+    #[serde(rename = "tflite")]
     TfLite,
     Json,
     /// A scan of several files.
@@ -85,5 +90,29 @@ impl ModelFormat {
 impl fmt::Display for ModelFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialised_names_match_display_names() {
+        for f in [
+            ModelFormat::Pickle,
+            ModelFormat::PytorchZip,
+            ModelFormat::PytorchLegacy,
+            ModelFormat::PytorchTar,
+            ModelFormat::TorchScript,
+            ModelFormat::SevenZip,
+            ModelFormat::TfLite,
+            ModelFormat::NumPy,
+            ModelFormat::SafeTensors,
+            ModelFormat::Gguf,
+            ModelFormat::Directory,
+        ] {
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.as_str()));
+        }
     }
 }

@@ -44,6 +44,9 @@ pub enum StreamEnd {
 /// Runs the machine over one or more streams, accumulating one analysis.
 pub struct Analyzer<'l> {
     limits: &'l Limits,
+    /// Raw data between streams is part of the format (legacy tar members):
+    /// it is still searched for hidden streams, but not reported as trailing.
+    pub raw_data_expected: bool,
     out: PickleAnalysis,
     index: HashMap<(String, String, ImportKind, Option<String>), usize>,
     depth: u32,
@@ -68,6 +71,7 @@ impl<'l> Analyzer<'l> {
     pub fn new(limits: &'l Limits) -> Self {
         Analyzer {
             limits,
+            raw_data_expected: false,
             out: PickleAnalysis::default(),
             index: HashMap::new(),
             depth: 0,
@@ -114,10 +118,12 @@ impl<'l> Analyzer<'l> {
                     } else {
                         // Not a pickle: trailing data. Search it for hidden streams.
                         self.rollback(snap);
-                        self.out.trailing.push(TrailingData {
-                            offset: pos as u64,
-                            length: data.len().saturating_sub(pos) as u64,
-                        });
+                        if !self.raw_data_expected {
+                            self.out.trailing.push(TrailingData {
+                                offset: pos as u64,
+                                length: data.len().saturating_sub(pos) as u64,
+                            });
+                        }
                         pos = self.resync(data, pos.saturating_add(1));
                     }
                     first = false;

@@ -22,6 +22,8 @@ pub struct PickleCtx<'a> {
     pub location: &'a Location,
     /// Scanner name reported (`pickle`, `pytorch_zip`, `pytorch_legacy`).
     pub scanner: &'static str,
+    /// Inside a TorchScript archive: `__torch__` globals are the archive's own types.
+    pub jit_types: bool,
 }
 
 /// Runs every pickle rule over `view`, and over each pickle nested in it.

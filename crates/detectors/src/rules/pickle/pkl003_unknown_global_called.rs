@@ -42,7 +42,7 @@ the file.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for g in view.globals.iter().filter(|g| g.is_called()) {
-        if classify(&g.module, &g.name) != Tier::Unknown {
+        if classify(&g.module, &g.name) != Tier::Unknown || (ctx.jit_types && crate::pickle_globals::is_torchscript_type(&g.module)) {
             continue;
         }
         let dotted = g.dotted();

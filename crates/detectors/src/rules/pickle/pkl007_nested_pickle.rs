@@ -57,6 +57,6 @@ pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Fi
                 .evidence("globals", globals),
         );
         let inner = ctx.location.member(format!("<{} pickle at {:#x}>", n.encoding.as_str(), n.offset));
-        check_pickle(&n.analysis, &PickleCtx { location: &inner, scanner: ctx.scanner }, out);
+        check_pickle(&n.analysis, &PickleCtx { location: &inner, scanner: ctx.scanner, jit_types: false }, out);
     }
 }

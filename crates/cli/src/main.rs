@@ -1,0 +1,192 @@
+//! `sentrascan-model`: scan model files for code that runs when they load.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use sentrascan_core::{ScanOptions, Scanner};
+use sentrascan_report::OutputFormat;
+use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
+
+#[derive(Parser)]
+#[command(name = "sentrascan-model", version, about = "Tells whether a model file is safe to load, without loading it.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and directories (recursively) and report findings.
+    ///
+    /// Exit codes: 0 pass, 1 fail (a finding at or above the threshold),
+    /// 2 error or inconclusive (a file could not be read or fully analysed).
+    Scan(ScanArgs),
+    /// List the detection rules or explain one.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Report format (default: text on a terminal, JSON otherwise).
+    #[arg(long, short = 'f', value_enum)]
+    format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Fail on any issue of LOW severity or above, and on files not analysed.
+    #[arg(long)]
+    strict: bool,
+    /// Fail on findings at or above this severity (default MEDIUM).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Skip hashing; report verdicts only.
+    #[arg(long)]
+    no_hashes: bool,
+    /// No progress or log lines on standard error (the report is still written).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// List every rule: code, name, default severity, summary.
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Show a rule's documentation, by code (PKL001) or name.
+    Explain { rule: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Markdown,
+    Text,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse::<Severity>().map_err(|e| e.to_string())
+}
+
+/// The one mapping from outcomes to exit codes.
+fn exit_code(report: &ScanReport) -> u8 {
+    match report.scan_result.verdict {
+        Verdict::Pass => 0,
+        Verdict::Fail => 1,
+        Verdict::Inconclusive => 2,
+    }
+}
+
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules { command } => rules(command),
+    }
+}
+
+fn scan(args: ScanArgs) -> anyhow::Result<u8> {
+    let options = ScanOptions {
+        fail_threshold: args.fail_on.unwrap_or(Severity::Medium),
+        strict: args.strict,
+        hashes: !args.no_hashes,
+        ..ScanOptions::default()
+    };
+    let report = Scanner::new(options).scan_paths(&args.paths)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = match args.format {
+        Some(Format::Json) => OutputFormat::Json,
+        Some(Format::Markdown) => OutputFormat::Markdown,
+        Some(Format::Text) => OutputFormat::Text { color: to_terminal && no_color_unset() },
+        None if to_terminal => OutputFormat::Text { color: no_color_unset() },
+        None => OutputFormat::Json,
+    };
+    let rendered = sentrascan_report::render(&report, format);
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered).with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error of the scan.
+            let _ = out.write_all(rendered.as_bytes());
+        }
+    }
+    if !args.quiet {
+        for f in report.files.iter().filter(|f| f.status == FileStatus::Error) {
+            eprintln!("error: {}: {}", f.path, f.message.as_deref().unwrap_or("could not be scanned"));
+        }
+        let s = &report.scan_result;
+        eprintln!(
+            "sentrascan-model: {:?} — {} file(s), {} finding(s) ({} critical, {} high) in {} ms",
+            s.verdict,
+            report.files.len(),
+            report.findings.len(),
+            s.critical,
+            s.high,
+            report.metadata.scan_duration_ms
+        );
+    }
+    Ok(exit_code(&report))
+}
+
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn rules(command: RulesCommand) -> anyhow::Result<u8> {
+    match command {
+        RulesCommand::List { format } => {
+            let rules = sentrascan_detectors::all_rules();
+            match format {
+                ListFormat::Json => println!("{}", serde_json::to_string_pretty(rules)?),
+                ListFormat::Text => {
+                    for r in rules {
+                        println!("{:<7} {:<32} {:<9} {}", r.code, r.name, r.default_severity.as_str(), r.summary);
+                    }
+                }
+            }
+            Ok(0)
+        }
+        RulesCommand::Explain { rule } => {
+            let r = sentrascan_detectors::find_rule(&rule)
+                .with_context(|| format!("no rule `{rule}`; `sentrascan-model rules list` shows them all"))?;
+            println!("# {} {}\n", r.code, r.name);
+            println!("Default severity: {}  \nCategory: {}  ", r.default_severity, r.category);
+            if let Some(c) = r.cwe {
+                println!("CWE: {c}  ");
+            }
+            if let Some(o) = r.owasp_ml {
+                println!("OWASP ML: {o}  ");
+            }
+            println!("\n{}\n\n{}", r.summary, r.docs);
+            Ok(0)
+        }
+    }
+}
