@@ -1,0 +1,294 @@
+//! `cargo xtask bench`: generated workloads, the read-and-hash floor, and
+//! the scanner, each timed (best of three, warm cache) with peak RSS.
+
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+
+const RUNS: usize = 3;
+
+struct Measure {
+    secs: f64,
+    rss_kb: Option<u64>,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Best wall time of `RUNS` runs and the peak RSS of the last, via GNU time.
+fn measure(cmd: &[&str]) -> anyhow::Result<Measure> {
+    let gnu_time = Path::new("/usr/bin/time").exists();
+    let mut best = f64::MAX;
+    let mut rss = None;
+    for _ in 0..RUNS {
+        let mut c = if gnu_time {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "%M"]).args(cmd);
+            c
+        } else {
+            let mut c = Command::new(cmd[0]);
+            c.args(&cmd[1..]);
+            c
+        };
+        let start = Instant::now();
+        let out = c.stdout(Stdio::null()).stderr(Stdio::piped()).output().with_context(|| format!("running {cmd:?}"))?;
+        let secs = start.elapsed().as_secs_f64();
+        if !matches!(out.status.code(), Some(0..=2)) {
+            bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        best = best.min(secs);
+        if gnu_time {
+            rss = String::from_utf8_lossy(&out.stderr).lines().last().and_then(|l| l.trim().parse().ok());
+        }
+    }
+    Ok(Measure { secs: best, rss_kb: rss })
+}
+
+/// xorshift bytes: incompressible, deterministic.
+fn fill(buf: &mut [u8], seed: &mut u64) {
+    for chunk in buf.chunks_mut(8) {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let b = seed.to_le_bytes();
+        chunk.copy_from_slice(&b[..chunk.len()]);
+    }
+}
+
+struct ZipOut {
+    w: BufWriter<File>,
+    pos: u64,
+    central: Vec<u8>,
+    count: u16,
+}
+
+impl ZipOut {
+    fn member(&mut self, name: &str, parts: &mut dyn FnMut(&mut dyn FnMut(&[u8]))) -> anyhow::Result<()> {
+        // Two passes over the generator: one for the CRC and size, one to write.
+        let mut crc = flate2::Crc::new();
+        let mut size = 0u64;
+        parts(&mut |b| {
+            crc.update(b);
+            size += b.len() as u64;
+        });
+        let (crc, size32) = (crc.sum(), u32::try_from(size).context("member over 4 GiB")?);
+        let offset = u32::try_from(self.pos).context("archive over 4 GiB")?;
+        let mut h = Vec::new();
+        h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        h.extend_from_slice(&crc.to_le_bytes());
+        h.extend_from_slice(&size32.to_le_bytes());
+        h.extend_from_slice(&size32.to_le_bytes());
+        h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(name.as_bytes());
+        self.w.write_all(&h)?;
+        let mut err = None;
+        parts(&mut |b| {
+            if let Err(e) = self.w.write_all(b) {
+                err = Some(e);
+            }
+        });
+        if let Some(e) = err {
+            return Err(e.into());
+        }
+        self.pos += h.len() as u64 + size;
+        let c = &mut self.central;
+        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        c.extend_from_slice(&[20, 3, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        c.extend_from_slice(&crc.to_le_bytes());
+        c.extend_from_slice(&size32.to_le_bytes());
+        c.extend_from_slice(&size32.to_le_bytes());
+        c.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        c.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+        c.extend_from_slice(&(0o100644u32 << 16).to_le_bytes());
+        c.extend_from_slice(&offset.to_le_bytes());
+        c.extend_from_slice(name.as_bytes());
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        let cd_off = u32::try_from(self.pos)?;
+        self.w.write_all(&self.central)?;
+        let mut e = Vec::new();
+        e.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+        e.extend_from_slice(&[0, 0, 0, 0]);
+        e.extend_from_slice(&self.count.to_le_bytes());
+        e.extend_from_slice(&self.count.to_le_bytes());
+        e.extend_from_slice(&(self.central.len() as u32).to_le_bytes());
+        e.extend_from_slice(&cd_off.to_le_bytes());
+        e.extend_from_slice(&0u16.to_le_bytes());
+        self.w.write_all(&e)?;
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// A `torch.save`-shaped checkpoint: OrderedDict of float32 tensors, one
+/// stored member per storage, `tensors` storages of `per` bytes each.
+fn torch_checkpoint(path: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
+    let mut pkl = b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01(".to_vec();
+    for i in 0..tensors {
+        let numel = per / 4;
+        let key = format!("layers.{i}.weight");
+        pkl.push(b'X');
+        pkl.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        pkl.extend_from_slice(key.as_bytes());
+        pkl.extend_from_slice(b"ctorch._utils\n_rebuild_tensor_v2\n(");
+        pkl.extend_from_slice(b"(X\x07\x00\x00\x00storagectorch\nFloatStorage\n");
+        let k = i.to_string();
+        pkl.push(b'X');
+        pkl.extend_from_slice(&(k.len() as u32).to_le_bytes());
+        pkl.extend_from_slice(k.as_bytes());
+        pkl.extend_from_slice(b"X\x03\x00\x00\x00cpu");
+        pkl.push(b'J');
+        pkl.extend_from_slice(&(numel as i32).to_le_bytes());
+        pkl.extend_from_slice(b"tQK\x00");
+        pkl.push(b'J');
+        pkl.extend_from_slice(&(numel as i32).to_le_bytes());
+        pkl.extend_from_slice(b"\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtR");
+    }
+    pkl.extend_from_slice(b"u.");
+    let mut z = ZipOut { w: BufWriter::with_capacity(8 << 20, File::create(path)?), pos: 0, central: Vec::new(), count: 0 };
+    z.member("archive/data.pkl", &mut |f| f(&pkl))?;
+    z.member("archive/byteorder", &mut |f| f(b"little"))?;
+    for i in 0..tensors {
+        z.member(&format!("archive/data/{i}"), &mut |f| {
+            let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ i as u64;
+            let mut buf = vec![0u8; 4 << 20];
+            let mut left = per;
+            while left > 0 {
+                let n = left.min(buf.len());
+                fill(&mut buf[..n], &mut seed);
+                f(&buf[..n]);
+                left -= n;
+            }
+        })?;
+    }
+    z.member("archive/version", &mut |f| f(b"3\n"))?;
+    z.finish()
+}
+
+/// An opcode-dense pickle: a list appended in batches of small ints,
+/// short strings and floats, with memo traffic, as pickle writes them.
+fn dense_pickle(path: &Path, bytes: usize) -> anyhow::Result<()> {
+    let mut w = BufWriter::with_capacity(8 << 20, File::create(path)?);
+    w.write_all(b"\x80\x04]\x94")?;
+    let mut written = 4usize;
+    let mut i = 0u32;
+    while written < bytes {
+        let mut batch = vec![b'('];
+        for _ in 0..1000 {
+            match i % 4 {
+                0 => batch.extend_from_slice(&[b'K', (i % 256) as u8]),
+                1 => {
+                    batch.extend_from_slice(b"\x8c\x05token\x94");
+                }
+                2 => {
+                    batch.push(b'G');
+                    batch.extend_from_slice(&(f64::from(i) * 0.5).to_be_bytes());
+                }
+                _ => batch.extend_from_slice(&[b'h', 0]),
+            }
+            i = i.wrapping_add(1);
+        }
+        batch.push(b'e');
+        written += batch.len();
+        w.write_all(&batch)?;
+    }
+    w.write_all(b".")?;
+    w.flush()?;
+    Ok(())
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mem = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()).unwrap_or(0)))
+        .map(|kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem} RAM")
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+    let root = root();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--release", "-p", "sentrascan-model"])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        bail!("release build failed");
+    }
+    let bin = root.join("target/release/sentrascan-model");
+    let data = root.join("bench-data");
+    fs::create_dir_all(&data)?;
+    let (big, small, dense) = if quick { (64usize << 20, 16usize << 20, 16usize << 20) } else { (1usize << 30, 100usize << 20, 100usize << 20) };
+    let workloads = [
+        ("PyTorch zip checkpoint", data.join(format!("torch_{}m.pt", big >> 20)), big),
+        ("PyTorch zip checkpoint", data.join(format!("torch_{}m.pt", small >> 20)), small),
+    ];
+    for (_, path, size) in &workloads {
+        if fs::metadata(path).map(|m| m.len() < *size as u64).unwrap_or(true) {
+            eprintln!("generating {}", path.display());
+            torch_checkpoint(path, 16, size / 16)?;
+        }
+    }
+    let dense_path = data.join(format!("dense_{}m.pkl", dense >> 20));
+    if !dense_path.exists() {
+        eprintln!("generating {}", dense_path.display());
+        dense_pickle(&dense_path, dense)?;
+    }
+    let mut md = String::new();
+    writeln!(md, "# Benchmarks\n")?;
+    writeln!(md, "Generated by `cargo xtask bench{}` on {}. Wall time is the best of {RUNS} runs with a warm page cache; peak RSS from GNU time. Ratios are what compare across machines.\n", if quick { " --quick" } else { "" }, machine())?;
+    writeln!(md, "| workload | size | read (`cat`) | `sha256sum` | scan (default, SHA-256) | scan ÷ sha256sum | verdict-only scan (`--no-hashes`) | peak RSS (scan) |")?;
+    writeln!(md, "|---|---|---|---|---|---|---|---|")?;
+    let bin_s = bin.display().to_string();
+    for (label, path, _) in &workloads {
+        let p = path.display().to_string();
+        let size = fs::metadata(path)?.len();
+        let read = measure(&["cat", &p])?;
+        let sha = measure(&["sha256sum", &p])?;
+        let scan = measure(&[&bin_s, "scan", "-q", "-f", "json", &p])?;
+        let verdict = measure(&[&bin_s, "scan", "-q", "--no-hashes", "-f", "json", &p])?;
+        writeln!(
+            md,
+            "| {label} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.2}× | {:.3} s | {} |",
+            size as f64 / 1e6,
+            read.secs,
+            sha.secs,
+            scan.secs,
+            scan.secs / sha.secs,
+            verdict.secs,
+            scan.rss_kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into())
+        )?;
+    }
+    let p = dense_path.display().to_string();
+    let size = fs::metadata(&dense_path)?.len();
+    let scan = measure(&[&bin_s, "scan", "-q", "--no-hashes", "-f", "json", &p])?;
+    writeln!(md, "\nPickle machine on an opcode-dense pickle ({:.0} MB, ~{:.0} M opcodes, verdict-only): {:.3} s, **{:.0} MB/s**, peak RSS {}.",
+        size as f64 / 1e6,
+        size as f64 / 3.9 / 1e6,
+        scan.secs,
+        size as f64 / 1e6 / scan.secs,
+        scan.rss_kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()))?;
+    print!("{md}");
+    if let Some(out) = out {
+        fs::write(root.join(out), md)?;
+    }
+    Ok(())
+}
