@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 
 const RUNS: usize = 3;
 
@@ -18,7 +18,10 @@ struct Measure {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Best wall time of `RUNS` runs and the peak RSS of the last, via GNU time.
@@ -37,17 +40,27 @@ fn measure(cmd: &[&str]) -> anyhow::Result<Measure> {
             c
         };
         let start = Instant::now();
-        let out = c.stdout(Stdio::null()).stderr(Stdio::piped()).output().with_context(|| format!("running {cmd:?}"))?;
+        let out = c
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .with_context(|| format!("running {cmd:?}"))?;
         let secs = start.elapsed().as_secs_f64();
         if !matches!(out.status.code(), Some(0..=2)) {
             bail!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         }
         best = best.min(secs);
         if gnu_time {
-            rss = String::from_utf8_lossy(&out.stderr).lines().last().and_then(|l| l.trim().parse().ok());
+            rss = String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok());
         }
     }
-    Ok(Measure { secs: best, rss_kb: rss })
+    Ok(Measure {
+        secs: best,
+        rss_kb: rss,
+    })
 }
 
 /// xorshift bytes: incompressible, deterministic.
@@ -61,6 +74,9 @@ fn fill(buf: &mut [u8], seed: &mut u64) {
     }
 }
 
+/// Produces a member's bytes by calling the sink with each chunk.
+type Producer<'a> = dyn FnMut(&mut dyn FnMut(&[u8])) + 'a;
+
 struct ZipOut {
     w: BufWriter<File>,
     pos: u64,
@@ -69,7 +85,7 @@ struct ZipOut {
 }
 
 impl ZipOut {
-    fn member(&mut self, name: &str, parts: &mut dyn FnMut(&mut dyn FnMut(&[u8]))) -> anyhow::Result<()> {
+    fn member(&mut self, name: &str, parts: &mut Producer<'_>) -> anyhow::Result<()> {
         // Two passes over the generator: one for the CRC and size, one to write.
         let mut crc = flate2::Crc::new();
         let mut size = 0u64;
@@ -156,7 +172,12 @@ fn torch_checkpoint(path: &Path, tensors: usize, per: usize) -> anyhow::Result<(
         pkl.extend_from_slice(b"\x85K\x01\x85\x89ccollections\nOrderedDict\n)RtR");
     }
     pkl.extend_from_slice(b"u.");
-    let mut z = ZipOut { w: BufWriter::with_capacity(8 << 20, File::create(path)?), pos: 0, central: Vec::new(), count: 0 };
+    let mut z = ZipOut {
+        w: BufWriter::with_capacity(8 << 20, File::create(path)?),
+        pos: 0,
+        central: Vec::new(),
+        count: 0,
+    };
     z.member("archive/data.pkl", &mut |f| f(&pkl))?;
     z.member("archive/byteorder", &mut |f| f(b"little"))?;
     for i in 0..tensors {
@@ -211,12 +232,25 @@ fn dense_pickle(path: &Path, bytes: usize) -> anyhow::Result<()> {
 fn machine() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mem = fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().map(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()).unwrap_or(0)))
+        .and_then(|m| {
+            m.lines().next().map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<u64>().ok())
+                    .unwrap_or(0)
+            })
+        })
         .map(|kb| format!("{:.0} GiB", kb as f64 / 1_048_576.0))
         .unwrap_or_default();
     format!("{cpu}, {cores} cores, {mem} RAM")
@@ -224,7 +258,11 @@ fn machine() -> String {
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
-    let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let root = root();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--release", "-p", "sentrascan-model"])
@@ -236,13 +274,28 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let bin = root.join("target/release/sentrascan-model");
     let data = root.join("bench-data");
     fs::create_dir_all(&data)?;
-    let (big, small, dense) = if quick { (64usize << 20, 16usize << 20, 16usize << 20) } else { (1usize << 30, 100usize << 20, 100usize << 20) };
+    let (big, small, dense) = if quick {
+        (64usize << 20, 16usize << 20, 16usize << 20)
+    } else {
+        (1usize << 30, 100usize << 20, 100usize << 20)
+    };
     let workloads = [
-        ("PyTorch zip checkpoint", data.join(format!("torch_{}m.pt", big >> 20)), big),
-        ("PyTorch zip checkpoint", data.join(format!("torch_{}m.pt", small >> 20)), small),
+        (
+            "PyTorch zip checkpoint",
+            data.join(format!("torch_{}m.pt", big >> 20)),
+            big,
+        ),
+        (
+            "PyTorch zip checkpoint",
+            data.join(format!("torch_{}m.pt", small >> 20)),
+            small,
+        ),
     ];
     for (_, path, size) in &workloads {
-        if fs::metadata(path).map(|m| m.len() < *size as u64).unwrap_or(true) {
+        if fs::metadata(path)
+            .map(|m| m.len() < *size as u64)
+            .unwrap_or(true)
+        {
             eprintln!("generating {}", path.display());
             torch_checkpoint(path, 16, size / 16)?;
         }
@@ -254,8 +307,16 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
     let mut md = String::new();
     writeln!(md, "# Benchmarks\n")?;
-    writeln!(md, "Generated by `cargo xtask bench{}` on {}. Wall time is the best of {RUNS} runs with a warm page cache; peak RSS from GNU time. Ratios are what compare across machines.\n", if quick { " --quick" } else { "" }, machine())?;
-    writeln!(md, "| workload | size | read (`cat`) | `sha256sum` | scan (default, SHA-256) | scan ÷ sha256sum | verdict-only scan (`--no-hashes`) | peak RSS (scan) |")?;
+    writeln!(
+        md,
+        "Generated by `cargo xtask bench{}` on {}. Wall time is the best of {RUNS} runs with a warm page cache; peak RSS from GNU time. Ratios are what compare across machines.\n",
+        if quick { " --quick" } else { "" },
+        machine()
+    )?;
+    writeln!(
+        md,
+        "| workload | size | read (`cat`) | `sha256sum` | scan (default, SHA-256) | scan ÷ sha256sum | verdict-only scan (`--no-hashes`) | peak RSS (scan) |"
+    )?;
     writeln!(md, "|---|---|---|---|---|---|---|---|")?;
     let bin_s = bin.display().to_string();
     for (label, path, _) in &workloads {
@@ -274,18 +335,25 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             scan.secs,
             scan.secs / sha.secs,
             verdict.secs,
-            scan.rss_kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into())
+            scan.rss_kb
+                .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
+                .unwrap_or_else(|| "n/a".into())
         )?;
     }
     let p = dense_path.display().to_string();
     let size = fs::metadata(&dense_path)?.len();
     let scan = measure(&[&bin_s, "scan", "-q", "--no-hashes", "-f", "json", &p])?;
-    writeln!(md, "\nPickle machine on an opcode-dense pickle ({:.0} MB, ~{:.0} M opcodes, verdict-only): {:.3} s, **{:.0} MB/s**, peak RSS {}.",
+    writeln!(
+        md,
+        "\nPickle machine on an opcode-dense pickle ({:.0} MB, ~{:.0} M opcodes, verdict-only): {:.3} s, **{:.0} MB/s**, peak RSS {}.",
         size as f64 / 1e6,
         size as f64 / 3.9 / 1e6,
         scan.secs,
         size as f64 / 1e6 / scan.secs,
-        scan.rss_kb.map(|k| format!("{:.1} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()))?;
+        scan.rss_kb
+            .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".into())
+    )?;
     print!("{md}");
     if let Some(out) = out {
         fs::write(root.join(out), md)?;

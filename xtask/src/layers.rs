@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use serde_json::Value;
 
 /// Which workspace crates each crate may depend on (normal and build
@@ -12,11 +12,22 @@ use serde_json::Value;
 pub const ALLOWED: &[(&str, &[&str])] = &[
     ("sentrascan-types", &[]),
     ("sentrascan-formats", &["sentrascan-types"]),
-    ("sentrascan-detectors", &["sentrascan-types", "sentrascan-formats"]),
+    (
+        "sentrascan-detectors",
+        &["sentrascan-types", "sentrascan-formats"],
+    ),
     ("sentrascan-sbom", &["sentrascan-types"]),
     ("sentrascan-policy", &["sentrascan-types"]),
     ("sentrascan-report", &["sentrascan-types"]),
-    ("sentrascan-core", &["sentrascan-types", "sentrascan-formats", "sentrascan-detectors", "sentrascan-sbom"]),
+    (
+        "sentrascan-core",
+        &[
+            "sentrascan-types",
+            "sentrascan-formats",
+            "sentrascan-detectors",
+            "sentrascan-sbom",
+        ],
+    ),
     ("sentrascan-sources", &["sentrascan-types"]),
     ("sentrascan-storage", &["sentrascan-types"]),
 ];
@@ -24,13 +35,40 @@ pub const ALLOWED: &[(&str, &[&str])] = &[
 /// Crates whose whole normal-dependency tree must stay free of runtimes,
 /// network clients and database drivers, so that embedding the engine pulls
 /// in none of them.
-pub const PURE: &[&str] = &["sentrascan-types", "sentrascan-formats", "sentrascan-detectors", "sentrascan-core"];
+pub const PURE: &[&str] = &[
+    "sentrascan-types",
+    "sentrascan-formats",
+    "sentrascan-detectors",
+    "sentrascan-core",
+];
 
 /// Crates that must not appear in a pure crate's tree.
 pub const BANNED: &[&str] = &[
-    "tokio", "async-std", "smol", "hyper", "h2", "http", "reqwest", "ureq", "axum", "tower", "tonic", "rustls",
-    "native-tls", "openssl", "diesel", "diesel-async", "sqlx", "rusqlite", "libsqlite3-sys", "postgres",
-    "tokio-postgres", "pq-sys", "object_store", "aws-lc-rs", "aws-lc-sys",
+    "tokio",
+    "async-std",
+    "smol",
+    "hyper",
+    "h2",
+    "http",
+    "reqwest",
+    "ureq",
+    "axum",
+    "tower",
+    "tonic",
+    "rustls",
+    "native-tls",
+    "openssl",
+    "diesel",
+    "diesel-async",
+    "sqlx",
+    "rusqlite",
+    "libsqlite3-sys",
+    "postgres",
+    "tokio-postgres",
+    "pq-sys",
+    "object_store",
+    "aws-lc-rs",
+    "aws-lc-sys",
 ];
 
 /// Workspace packages and their normal/build dependency edges, from `cargo metadata`.
@@ -48,7 +86,10 @@ impl Graph {
             .output()
             .context("running cargo metadata")?;
         if !out.status.success() {
-            bail!("cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "cargo metadata failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         Self::from_json(&serde_json::from_slice(&out.stdout)?)
     }
@@ -56,7 +97,10 @@ impl Graph {
     pub fn from_json(meta: &Value) -> anyhow::Result<Graph> {
         let mut names = BTreeMap::new();
         for p in meta["packages"].as_array().context("packages")? {
-            names.insert(p["id"].as_str().unwrap_or_default().to_string(), p["name"].as_str().unwrap_or_default().to_string());
+            names.insert(
+                p["id"].as_str().unwrap_or_default().to_string(),
+                p["name"].as_str().unwrap_or_default().to_string(),
+            );
         }
         let members = meta["workspace_members"]
             .as_array()
@@ -66,8 +110,14 @@ impl Graph {
             .filter_map(|id| names.get(id).cloned())
             .collect();
         let mut edges = BTreeMap::new();
-        for n in meta["resolve"]["nodes"].as_array().context("resolve.nodes")? {
-            let from = names.get(n["id"].as_str().unwrap_or_default()).cloned().unwrap_or_default();
+        for n in meta["resolve"]["nodes"]
+            .as_array()
+            .context("resolve.nodes")?
+        {
+            let from = names
+                .get(n["id"].as_str().unwrap_or_default())
+                .cloned()
+                .unwrap_or_default();
             let mut to = Vec::new();
             for d in n["deps"].as_array().into_iter().flatten() {
                 let runtime = d["dep_kinds"]
@@ -75,15 +125,17 @@ impl Graph {
                     .into_iter()
                     .flatten()
                     .any(|k| k["kind"].is_null() || k["kind"].as_str() == Some("build"));
-                if runtime {
-                    if let Some(name) = names.get(d["pkg"].as_str().unwrap_or_default()) {
-                        to.push(name.clone());
-                    }
+                if runtime && let Some(name) = names.get(d["pkg"].as_str().unwrap_or_default()) {
+                    to.push(name.clone());
                 }
             }
             edges.entry(from).or_insert_with(Vec::new).extend(to);
         }
-        Ok(Graph { names, edges, members })
+        Ok(Graph {
+            names,
+            edges,
+            members,
+        })
     }
 
     fn tree(&self, root: &str) -> BTreeSet<String> {
@@ -104,7 +156,9 @@ impl Graph {
         let _ = &self.names;
         let mut v = Vec::new();
         for member in &self.members {
-            let Some((_, allowed)) = ALLOWED.iter().find(|(n, _)| n == member) else { continue };
+            let Some((_, allowed)) = ALLOWED.iter().find(|(n, _)| n == member) else {
+                continue;
+            };
             for dep in self.edges.get(member).into_iter().flatten() {
                 if self.members.contains(dep) && !allowed.contains(&dep.as_str()) {
                     v.push(format!("{member} depends on {dep}, which its layer may not use (allowed: {allowed:?})"));
@@ -128,7 +182,11 @@ pub fn check() -> anyhow::Result<String> {
     if !v.is_empty() {
         bail!("layer check failed:\n  {}", v.join("\n  "));
     }
-    Ok(format!("layers ok: {} workspace crates, engine tree free of {} banned crates", g.members.len(), BANNED.len()))
+    Ok(format!(
+        "layers ok: {} workspace crates, engine tree free of {} banned crates",
+        g.members.len(),
+        BANNED.len()
+    ))
 }
 
 #[cfg(test)]
@@ -147,14 +205,25 @@ mod tests {
         for (a, b) in edges {
             e.entry(a.to_string()).or_default().push(b.to_string());
         }
-        Graph { names: BTreeMap::new(), edges: e, members: members.iter().map(|s| s.to_string()).collect() }
+        Graph {
+            names: BTreeMap::new(),
+            edges: e,
+            members: members.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn upward_and_sideways_edges_are_reported() {
         let g = graph(
-            &["sentrascan-types", "sentrascan-formats", "sentrascan-report"],
-            &[("sentrascan-types", "sentrascan-formats"), ("sentrascan-report", "sentrascan-formats")],
+            &[
+                "sentrascan-types",
+                "sentrascan-formats",
+                "sentrascan-report",
+            ],
+            &[
+                ("sentrascan-types", "sentrascan-formats"),
+                ("sentrascan-report", "sentrascan-formats"),
+            ],
         );
         let v = g.violations();
         assert_eq!(v.len(), 2, "{v:?}");
@@ -164,7 +233,10 @@ mod tests {
 
     #[test]
     fn banned_crates_deep_in_the_engine_tree_are_reported() {
-        let g = graph(&["sentrascan-core"], &[("sentrascan-core", "helper"), ("helper", "tokio")]);
+        let g = graph(
+            &["sentrascan-core"],
+            &[("sentrascan-core", "helper"), ("helper", "tokio")],
+        );
         assert_eq!(g.violations(), vec!["sentrascan-core pulls in tokio: the engine must not depend on runtimes, HTTP or databases".to_string()]);
     }
 }

@@ -18,7 +18,9 @@ fn main() -> anyhow::Result<()> {
         }
         Some("bench") => bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <check-layers | bench [--quick] [--out docs/benchmarks.md]>");
+            eprintln!(
+                "usage: cargo xtask <check-layers | bench [--quick] [--out docs/benchmarks.md]>"
+            );
             std::process::exit(2);
         }
     }

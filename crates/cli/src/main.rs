@@ -11,7 +11,11 @@ use sentrascan_report::OutputFormat;
 use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
 
 #[derive(Parser)]
-#[command(name = "sentrascan-model", version, about = "Tells whether a model file is safe to load, without loading it.")]
+#[command(
+    name = "sentrascan-model",
+    version,
+    about = "Tells whether a model file is safe to load, without loading it."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -125,13 +129,18 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let format = match args.format {
         Some(Format::Json) => OutputFormat::Json,
         Some(Format::Markdown) => OutputFormat::Markdown,
-        Some(Format::Text) => OutputFormat::Text { color: to_terminal && no_color_unset() },
-        None if to_terminal => OutputFormat::Text { color: no_color_unset() },
+        Some(Format::Text) => OutputFormat::Text {
+            color: to_terminal && no_color_unset(),
+        },
+        None if to_terminal => OutputFormat::Text {
+            color: no_color_unset(),
+        },
         None => OutputFormat::Json,
     };
     let rendered = sentrascan_report::render(&report, format);
     match &args.output {
-        Some(path) => std::fs::write(path, rendered).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error of the scan.
@@ -139,8 +148,16 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         }
     }
     if !args.quiet {
-        for f in report.files.iter().filter(|f| f.status == FileStatus::Error) {
-            eprintln!("error: {}: {}", f.path, f.message.as_deref().unwrap_or("could not be scanned"));
+        for f in report
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Error)
+        {
+            eprintln!(
+                "error: {}: {}",
+                f.path,
+                f.message.as_deref().unwrap_or("could not be scanned")
+            );
         }
         let s = &report.scan_result;
         eprintln!(
@@ -168,17 +185,27 @@ fn rules(command: RulesCommand) -> anyhow::Result<u8> {
                 ListFormat::Json => println!("{}", serde_json::to_string_pretty(rules)?),
                 ListFormat::Text => {
                     for r in rules {
-                        println!("{:<7} {:<32} {:<9} {}", r.code, r.name, r.default_severity.as_str(), r.summary);
+                        println!(
+                            "{:<7} {:<32} {:<9} {}",
+                            r.code,
+                            r.name,
+                            r.default_severity.as_str(),
+                            r.summary
+                        );
                     }
                 }
             }
             Ok(0)
         }
         RulesCommand::Explain { rule } => {
-            let r = sentrascan_detectors::find_rule(&rule)
-                .with_context(|| format!("no rule `{rule}`; `sentrascan-model rules list` shows them all"))?;
+            let r = sentrascan_detectors::find_rule(&rule).with_context(|| {
+                format!("no rule `{rule}`; `sentrascan-model rules list` shows them all")
+            })?;
             println!("# {} {}\n", r.code, r.name);
-            println!("Default severity: {}  \nCategory: {}  ", r.default_severity, r.category);
+            println!(
+                "Default severity: {}  \nCategory: {}  ",
+                r.default_severity, r.category
+            );
             if let Some(c) = r.cwe {
                 println!("CWE: {c}  ");
             }

@@ -6,7 +6,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(rel)
 }
 
 fn bin() -> Command {
@@ -16,25 +18,45 @@ fn bin() -> Command {
 }
 
 fn scan_json(args: &[&str]) -> (i32, Value) {
-    let out = bin().arg("scan").arg("-q").args(["--format", "json"]).args(args).output().expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let out = bin()
+        .arg("scan")
+        .arg("-q")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}: {}", String::from_utf8_lossy(&out.stdout)));
     (out.status.code().expect("exit code"), v)
 }
 
 fn schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/report.schema.json")).expect("schema");
-    jsonschema::validator_for(&serde_json::from_str(&text).expect("schema json")).expect("valid schema")
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/report.schema.json"),
+    )
+    .expect("schema");
+    jsonschema::validator_for(&serde_json::from_str(&text).expect("schema json"))
+        .expect("valid schema")
 }
 
 fn assert_valid(report: &Value) {
     let v = schema();
-    let errors: Vec<String> = v.iter_errors(report).map(|e| format!("{} at {}", e, e.instance_path)).collect();
-    assert!(errors.is_empty(), "report does not match docs/report.schema.json:\n{}", errors.join("\n"));
+    let errors: Vec<String> = v
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
 fn malicious_pickle_fails_with_exit_1_and_the_exact_finding() {
-    let (code, r) = scan_json(&[testdata("pickle/PKL001_protocol0_posix_system.pkl").to_str().unwrap()]);
+    let (code, r) = scan_json(&[testdata("pickle/PKL001_protocol0_posix_system.pkl")
+        .to_str()
+        .unwrap()]);
     assert_eq!(code, 1);
     assert_valid(&r);
     let f = &r["findings"][0];
@@ -49,7 +71,9 @@ fn malicious_pickle_fails_with_exit_1_and_the_exact_finding() {
 
 #[test]
 fn benign_checkpoint_passes_with_exit_0() {
-    let (code, r) = scan_json(&[testdata("benign/torch_zip_state_dict_mlp.pt").to_str().unwrap()]);
+    let (code, r) = scan_json(&[testdata("benign/torch_zip_state_dict_mlp.pt")
+        .to_str()
+        .unwrap()]);
     assert_eq!(code, 0, "{r:#}");
     assert_valid(&r);
     assert_eq!(r["findings"].as_array().unwrap().len(), 0);
@@ -70,10 +94,16 @@ fn directory_scan_lists_every_file_and_validates() {
 
 #[test]
 fn missing_file_is_exit_2_with_a_clear_message() {
-    let out = bin().args(["scan", "--format", "json", "/nonexistent/model.pt"]).output().unwrap();
+    let out = bin()
+        .args(["scan", "--format", "json", "/nonexistent/model.pt"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("/nonexistent/model.pt: no such file or directory"), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/model.pt: no such file or directory"),
+        "{stderr}"
+    );
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["files"][0]["status"], "error");
     assert_eq!(r["scan_result"]["verdict"], "inconclusive");
@@ -111,7 +141,10 @@ fn output_file_and_quiet() {
         .output()
         .unwrap();
     assert_eq!(a.status.code(), Some(1));
-    assert!(a.stdout.is_empty() && a.stderr.is_empty(), "quiet and --output write nothing else");
+    assert!(
+        a.stdout.is_empty() && a.stderr.is_empty(),
+        "quiet and --output write nothing else"
+    );
     let md = std::fs::read_to_string(out).unwrap();
     assert!(md.starts_with("# Security Scan Report: "));
     assert!(md.contains("## High Findings"));
@@ -120,10 +153,17 @@ fn output_file_and_quiet() {
 
 #[test]
 fn text_report_has_no_colour_when_not_a_terminal() {
-    let a = bin().args(["scan", "-q", "--format", "text"]).arg(testdata("pickle/PKL001_pip_main.pkl")).output().unwrap();
+    let a = bin()
+        .args(["scan", "-q", "--format", "text"])
+        .arg(testdata("pickle/PKL001_pip_main.pkl"))
+        .output()
+        .unwrap();
     let s = String::from_utf8_lossy(&a.stdout);
     assert!(!s.contains('\x1b'));
-    assert!(s.contains("CRITICAL PKL001 Pickle calls dangerous global `pip.main`"), "{s}");
+    assert!(
+        s.contains("CRITICAL PKL001 Pickle calls dangerous global `pip.main`"),
+        "{s}"
+    );
     assert!(s.contains("FAIL: 1 critical"));
 }
 
@@ -135,7 +175,13 @@ fn fail_on_and_strict_change_the_gate() {
     let (code, r) = scan_json(&["--strict", f.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(r["scan_result"]["fail_threshold"], "LOW");
-    let (code, _) = scan_json(&["--fail-on", "critical", testdata("pickle/PKL003_unknown_global_called.pkl").to_str().unwrap()]);
+    let (code, _) = scan_json(&[
+        "--fail-on",
+        "critical",
+        testdata("pickle/PKL003_unknown_global_called.pkl")
+            .to_str()
+            .unwrap(),
+    ]);
     assert_eq!(code, 0, "HIGH passes a CRITICAL gate");
 }
 
@@ -144,20 +190,41 @@ fn rules_list_and_explain() {
     let a = bin().args(["rules", "list"]).output().unwrap();
     assert_eq!(a.status.code(), Some(0));
     let s = String::from_utf8_lossy(&a.stdout);
-    assert!(s.lines().any(|l| l.starts_with("PKL001  dangerous-pickle-global")), "{s}");
-    let j = bin().args(["rules", "list", "--format", "json"]).output().unwrap();
+    assert!(
+        s.lines()
+            .any(|l| l.starts_with("PKL001  dangerous-pickle-global")),
+        "{s}"
+    );
+    let j = bin()
+        .args(["rules", "list", "--format", "json"])
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&j.stdout).unwrap();
     assert!(v.as_array().unwrap().len() >= 25);
     let e = bin().args(["rules", "explain", "pkl004"]).output().unwrap();
     let s = String::from_utf8_lossy(&e.stdout);
     assert!(s.starts_with("# PKL004 unresolved-callable"));
     assert!(s.contains("## How to fix"));
-    let bad = bin().args(["rules", "explain", "NOPE001"]).output().unwrap();
+    let bad = bin()
+        .args(["rules", "explain", "NOPE001"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(bin().args(["scan"]).output().unwrap().status.code(), Some(2));
-    assert_eq!(bin().args(["scan", "--fail-on", "severe", "x"]).output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        bin().args(["scan"]).output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        bin()
+            .args(["scan", "--fail-on", "severe", "x"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
 }

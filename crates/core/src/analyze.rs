@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use sentrascan_detectors as rules;
 use sentrascan_detectors::PickleCtx;
 use sentrascan_formats::pickle::Analyzer;
-use sentrascan_formats::sniff::{sniff, Sniffed};
+use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
-use sentrascan_formats::{tar, Limits};
+use sentrascan_formats::{Limits, tar};
 use sentrascan_types::{Finding, Location, ModelFormat};
 
 /// What analysing one file produced.
@@ -84,14 +84,24 @@ pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> M
 }
 
 fn tar_is_legacy_torch(data: &[u8]) -> bool {
-    tar::entries(data, &Limits { max_archive_entries: 64, ..Limits::default() })
-        .map(|e| e.iter().any(|x| x.name == "sys_info") && e.iter().any(|x| x.name == "pickle"))
-        .unwrap_or(false)
+    tar::entries(
+        data,
+        &Limits {
+            max_archive_entries: 64,
+            ..Limits::default()
+        },
+    )
+    .map(|e| e.iter().any(|x| x.name == "sys_info") && e.iter().any(|x| x.name == "pickle"))
+    .unwrap_or(false)
 }
 
 impl<'l> Ctx<'l> {
     pub(crate) fn new(limits: &'l Limits) -> Self {
-        Ctx { limits, out: Analysis::default(), defer_stored_crc: false }
+        Ctx {
+            limits,
+            out: Analysis::default(),
+            defer_stored_crc: false,
+        }
     }
 
     fn inconclusive(&mut self, location: &Location, why: String) {
@@ -99,13 +109,22 @@ impl<'l> Ctx<'l> {
     }
 
     fn limit(&mut self, location: &Location, limit: &str, value: u64) {
-        self.out.findings.push(rules::limit_reached(location, limit, value));
+        self.out
+            .findings
+            .push(rules::limit_reached(location, limit, value));
         self.inconclusive(location, format!("limit `{limit}` ({value}) reached"));
     }
 
     /// Analyses `data` at `location`. `name` is the file or member name
     /// (for the extension check); `depth` counts enclosing containers.
-    pub(crate) fn analyze(&mut self, data: &[u8], location: &Location, name: &str, depth: u32, zip_view: Option<&ZipView>) -> ModelFormat {
+    pub(crate) fn analyze(
+        &mut self,
+        data: &[u8],
+        location: &Location,
+        name: &str,
+        depth: u32,
+        zip_view: Option<&ZipView>,
+    ) -> ModelFormat {
         let sniffed = sniff(data);
         let format = refine(data, sniffed, zip_view);
         if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {
@@ -116,12 +135,18 @@ impl<'l> Ctx<'l> {
             ModelFormat::PytorchLegacy => self.legacy(data, location),
             ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript => {
                 if depth >= self.limits.max_archive_depth {
-                    self.limit(location, "max_archive_depth", u64::from(self.limits.max_archive_depth));
+                    self.limit(
+                        location,
+                        "max_archive_depth",
+                        u64::from(self.limits.max_archive_depth),
+                    );
                 } else {
                     match zip_view {
                         Some(view) => self.zip(data, view, location, format, depth),
                         None => match zip::parse(data, self.limits) {
-                            Ok(view) => self.zip(data, &view, location, format_of_view(&view), depth),
+                            Ok(view) => {
+                                self.zip(data, &view, location, format_of_view(&view), depth)
+                            }
                             Err(e) => self.unreadable(location, depth, format!("zip archive: {e}")),
                         },
                     }
@@ -129,7 +154,11 @@ impl<'l> Ctx<'l> {
             }
             ModelFormat::Tar | ModelFormat::PytorchTar => {
                 if depth >= self.limits.max_archive_depth {
-                    self.limit(location, "max_archive_depth", u64::from(self.limits.max_archive_depth));
+                    self.limit(
+                        location,
+                        "max_archive_depth",
+                        u64::from(self.limits.max_archive_depth),
+                    );
                 } else {
                     self.tar(data, location, format == ModelFormat::PytorchTar, depth);
                 }
@@ -138,8 +167,12 @@ impl<'l> Ctx<'l> {
                 if depth > 0 {
                     self.out.unanalysed_members += 1;
                     if other != ModelFormat::Unknown {
-                        let why = format!("{other} content is recognised but not analysed by this version");
-                        self.out.findings.push(rules::unsupported(location, other.as_str(), &why));
+                        let why = format!(
+                            "{other} content is recognised but not analysed by this version"
+                        );
+                        self.out
+                            .findings
+                            .push(rules::unsupported(location, other.as_str(), &why));
                     }
                 }
             }
@@ -148,7 +181,9 @@ impl<'l> Ctx<'l> {
     }
 
     fn unreadable(&mut self, location: &Location, depth: u32, message: String) {
-        self.out.findings.push(rules::unreadable(location, &message));
+        self.out
+            .findings
+            .push(rules::unreadable(location, &message));
         if depth == 0 {
             self.out.error = Some(message);
         } else {
@@ -167,7 +202,15 @@ impl<'l> Ctx<'l> {
 
     fn finish_pickle(&mut self, an: Analyzer<'_>, location: &Location, scanner: &'static str) {
         let view = an.finish();
-        rules::check_pickle(&view, &PickleCtx { location, scanner, jit_types: scanner == "torchscript" }, &mut self.out.findings);
+        rules::check_pickle(
+            &view,
+            &PickleCtx {
+                location,
+                scanner,
+                jit_types: scanner == "torchscript",
+            },
+            &mut self.out.findings,
+        );
         if let Some(l) = &view.limit {
             self.limit(&location.at(l.offset), l.limit, l.value);
         }
@@ -181,12 +224,21 @@ impl<'l> Ctx<'l> {
         self.finish_pickle(an, location, "pytorch_legacy");
     }
 
-    fn zip(&mut self, data: &[u8], view: &ZipView, location: &Location, format: ModelFormat, depth: u32) {
+    fn zip(
+        &mut self,
+        data: &[u8],
+        view: &ZipView,
+        location: &Location,
+        format: ModelFormat,
+        depth: u32,
+    ) {
         let scanner = scanner_of(format);
         self.out.scanners.insert(scanner);
         let kind = torch::classify_zip(view);
         let prefix = match &kind {
-            ZipKind::Checkpoint { prefix } | ZipKind::TorchScript { prefix } => Some(format!("{prefix}/")),
+            ZipKind::Checkpoint { prefix } | ZipKind::TorchScript { prefix } => {
+                Some(format!("{prefix}/"))
+            }
             ZipKind::Other => None,
         };
         let mut mismatches = Vec::new();
@@ -200,7 +252,9 @@ impl<'l> Ctx<'l> {
             let bytes: Cow<'_, [u8]> = match zip::member_data(data, entry, self.limits) {
                 Ok(b) => b,
                 Err(e) => {
-                    self.out.findings.push(rules::unreadable(&member_loc, &e.to_string()));
+                    self.out
+                        .findings
+                        .push(rules::unreadable(&member_loc, &e.to_string()));
                     self.inconclusive(&member_loc, e.to_string());
                     continue;
                 }
@@ -218,7 +272,9 @@ impl<'l> Ctx<'l> {
             }
             let relative = prefix.as_deref().and_then(|p| entry.name.strip_prefix(p));
             match (&kind, relative) {
-                (ZipKind::TorchScript { .. }, Some(rel)) if rel.starts_with("code/") && rel.ends_with(".py") => {
+                (ZipKind::TorchScript { .. }, Some(rel))
+                    if rel.starts_with("code/") && rel.ends_with(".py") =>
+                {
                     let text = String::from_utf8_lossy(&bytes);
                     rules::check_torchscript_code(&member_loc, &text, &mut self.out.findings);
                     continue;
@@ -227,7 +283,10 @@ impl<'l> Ctx<'l> {
                     let s = sniff(&bytes);
                     if s == Sniffed::Pickle {
                         if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
-                            self.out.findings.push(rules::nonstandard_pickle_member(&member_loc, &entry.name).scanner(scanner));
+                            self.out.findings.push(
+                                rules::nonstandard_pickle_member(&member_loc, &entry.name)
+                                    .scanner(scanner),
+                            );
                         }
                         self.pickle(&bytes, &member_loc, scanner);
                         continue;
@@ -239,11 +298,22 @@ impl<'l> Ctx<'l> {
                 }
                 _ => {}
             }
-            let member_name = entry.name.rsplit('/').next().unwrap_or(&entry.name).to_string();
+            let member_name = entry
+                .name
+                .rsplit('/')
+                .next()
+                .unwrap_or(&entry.name)
+                .to_string();
             let before = self.out.unanalysed_members;
             let member_format = self.analyze(&bytes, &member_loc, &member_name, depth + 1, None);
-            if entry.is_encrypted() && member_format == ModelFormat::Unknown && self.out.unanalysed_members > before {
-                self.inconclusive(&member_loc, "member is encrypted and could not be inspected".into());
+            if entry.is_encrypted()
+                && member_format == ModelFormat::Unknown
+                && self.out.unanalysed_members > before
+            {
+                self.inconclusive(
+                    &member_loc,
+                    "member is encrypted and could not be inspected".into(),
+                );
             }
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
@@ -259,12 +329,21 @@ impl<'l> Ctx<'l> {
         rules::check_tar_names(&entries, location, &mut self.out.findings);
         for e in entries.iter().filter(|e| e.kind == tar::TarKind::File) {
             let member_loc = location.member(&e.name);
-            let Some(bytes) = usize::try_from(e.data.start).ok().zip(usize::try_from(e.data.end).ok()).and_then(|(s, t)| data.get(s..t)) else {
+            let Some(bytes) = usize::try_from(e.data.start)
+                .ok()
+                .zip(usize::try_from(e.data.end).ok())
+                .and_then(|(s, t)| data.get(s..t))
+            else {
                 continue;
             };
             if legacy_torch {
                 // Every member of the legacy tar layout is a sequence of pickles and raw data.
-                if sniff(bytes) == Sniffed::Pickle || matches!(e.name.as_str(), "pickle" | "sys_info" | "storages" | "tensors") {
+                if sniff(bytes) == Sniffed::Pickle
+                    || matches!(
+                        e.name.as_str(),
+                        "pickle" | "sys_info" | "storages" | "tensors"
+                    )
+                {
                     self.pickle(bytes, &member_loc, scanner);
                 }
                 continue;

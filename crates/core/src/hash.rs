@@ -42,7 +42,10 @@ pub(crate) fn read_pass(mut file: File, ranges: &[Range<u64>]) -> std::io::Resul
         }
         pos = end;
     }
-    Ok(PassResult { sha256: hex(&sha.finalize()), crcs: crcs.iter().map(|c| c.sum()).collect() })
+    Ok(PassResult {
+        sha256: hex(&sha.finalize()),
+        crcs: crcs.iter().map(|c| c.sum()).collect(),
+    })
 }
 
 pub(crate) fn sha256_bytes(data: &[u8]) -> String {
@@ -51,8 +54,10 @@ pub(crate) fn sha256_bytes(data: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }

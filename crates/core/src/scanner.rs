@@ -5,16 +5,16 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use sentrascan_formats::sniff::{sniff, Sniffed};
-use sentrascan_formats::{zip, Limits};
+use sentrascan_formats::sniff::{Sniffed, sniff};
+use sentrascan_formats::{Limits, zip};
 use sentrascan_types::{
-    FileReport, FileStatus, Finding, Location, ModelFormat, ScanMetadata, ScanReport, ScanSummary, Severity, Verdict,
-    ENGINE_VERSION,
+    ENGINE_VERSION, FileReport, FileStatus, Finding, Location, ModelFormat, ScanMetadata,
+    ScanReport, ScanSummary, Severity, Verdict,
 };
 
 use crate::analyze::{Analysis, Ctx};
 use crate::hash;
-use crate::walk::{walk, WalkItem};
+use crate::walk::{WalkItem, walk};
 
 /// Why a scan could not run at all. A malicious or broken model is never an
 /// error: it is reported in the findings.
@@ -39,7 +39,12 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { fail_threshold: Severity::Medium, strict: false, hashes: true, limits: Limits::default() }
+        ScanOptions {
+            fail_threshold: Severity::Medium,
+            strict: false,
+            hashes: true,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -80,13 +85,23 @@ impl Scanner {
         for root in paths {
             for item in walk(root) {
                 match item {
-                    WalkItem::File { path, display } => results.push(self.scan_file(&path, &display)),
+                    WalkItem::File { path, display } => {
+                        results.push(self.scan_file(&path, &display))
+                    }
                     WalkItem::Directory => any_dir = true,
-                    WalkItem::Problem { display, message, status } => results.push(problem_file(display, message, status)),
+                    WalkItem::Problem {
+                        display,
+                        message,
+                        status,
+                    } => results.push(problem_file(display, message, status)),
                 }
             }
         }
-        let model_path = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        let model_path = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         Ok(self.assemble(model_path, results, any_dir, started))
     }
 
@@ -105,11 +120,21 @@ impl Scanner {
         let location = Location::file(display);
         let file = match File::open(path) {
             Ok(f) => f,
-            Err(e) => return problem_file(display.to_string(), format!("cannot open: {e}"), FileStatus::Error),
+            Err(e) => {
+                return problem_file(
+                    display.to_string(),
+                    format!("cannot open: {e}"),
+                    FileStatus::Error,
+                );
+            }
         };
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         if size == 0 {
-            let mut r = problem_file(display.to_string(), "empty file".into(), FileStatus::Skipped);
+            let mut r = problem_file(
+                display.to_string(),
+                "empty file".into(),
+                FileStatus::Skipped,
+            );
             if self.options.hashes {
                 r.report.sha256 = Some(hash::sha256_bytes(&[]));
             }
@@ -117,13 +142,24 @@ impl Scanner {
         }
         let map = match map_file(&file) {
             Ok(m) => m,
-            Err(e) => return problem_file(display.to_string(), format!("cannot map: {e}"), FileStatus::Error),
+            Err(e) => {
+                return problem_file(
+                    display.to_string(),
+                    format!("cannot map: {e}"),
+                    FileStatus::Error,
+                );
+            }
         };
         let data: &[u8] = &map;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         // A top-level zip: read the directory first, so the read pass can
         // check stored members' CRCs without a second read.
-        let view = (sniff(data) == Sniffed::Zip).then(|| zip::parse(data, &self.options.limits).ok()).flatten();
+        let view = (sniff(data) == Sniffed::Zip)
+            .then(|| zip::parse(data, &self.options.limits).ok())
+            .flatten();
         let (crc_entries, ranges): (Vec<usize>, Vec<_>) = view
             .iter()
             .flat_map(|v| v.entries.iter().enumerate())
@@ -140,37 +176,69 @@ impl Scanner {
             let mut ctx = Ctx::new(&self.options.limits);
             ctx.defer_stored_crc = view.is_some();
             let format = ctx.analyze(data, &location, &name, 0, view.as_ref());
-            let pass = handle.map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("read pass panicked"))));
+            let pass = handle.map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("read pass panicked")))
+            });
             (ctx.out, format, pass)
         });
         if let (Some(v), Some(Ok(p))) = (&view, &pass) {
             let scanner = crate::analyze::scanner_of(format);
             for (&i, &actual) in crc_entries.iter().zip(&p.crcs) {
                 if let Some(e) = v.entries.get(i).filter(|e| e.crc32 != actual) {
-                    analysis.findings.push(sentrascan_detectors::zip_crc_mismatch(&location, &e.name, e.crc32, actual).scanner(scanner));
+                    analysis.findings.push(
+                        sentrascan_detectors::zip_crc_mismatch(&location, &e.name, e.crc32, actual)
+                            .scanner(scanner),
+                    );
                 }
             }
         }
         let sha = match pass {
             Some(Ok(p)) => Some(p.sha256),
             Some(Err(e)) => {
-                return problem_file(display.to_string(), format!("read failed: {e}"), FileStatus::Error);
+                return problem_file(
+                    display.to_string(),
+                    format!("read failed: {e}"),
+                    FileStatus::Error,
+                );
             }
             None => None,
         };
-        self.file_result(display.to_string(), format, size, sha.filter(|_| self.options.hashes), analysis)
+        self.file_result(
+            display.to_string(),
+            format,
+            size,
+            sha.filter(|_| self.options.hashes),
+            analysis,
+        )
     }
 
-    fn file_result(&self, path: String, format: ModelFormat, size: u64, sha256: Option<String>, a: Analysis) -> FileResult {
+    fn file_result(
+        &self,
+        path: String,
+        format: ModelFormat,
+        size: u64,
+        sha256: Option<String>,
+        a: Analysis,
+    ) -> FileResult {
         let analysed = format.is_analysed();
         let (status, message) = if let Some(e) = a.error {
             (FileStatus::Error, Some(e))
         } else if !analysed {
-            (FileStatus::Skipped, Some(format!("{format} content is not analysed by this version")))
+            (
+                FileStatus::Skipped,
+                Some(format!("{format} content is not analysed by this version")),
+            )
         } else if !a.inconclusive.is_empty() {
             (FileStatus::Inconclusive, Some(a.inconclusive.join("; ")))
         } else if a.unanalysed_members > 0 {
-            (FileStatus::Scanned, Some(format!("{} members in formats not analysed by this version", a.unanalysed_members)))
+            (
+                FileStatus::Scanned,
+                Some(format!(
+                    "{} members in formats not analysed by this version",
+                    a.unanalysed_members
+                )),
+            )
         } else {
             (FileStatus::Scanned, None)
         };
@@ -192,7 +260,13 @@ impl Scanner {
         }
     }
 
-    fn assemble(&self, model_path: String, results: Vec<FileResult>, multi: bool, started: Instant) -> ScanReport {
+    fn assemble(
+        &self,
+        model_path: String,
+        results: Vec<FileResult>,
+        multi: bool,
+        started: Instant,
+    ) -> ScanReport {
         let mut findings = Vec::new();
         let mut files = Vec::new();
         let mut scanners = BTreeSet::new();
@@ -232,8 +306,14 @@ impl Scanner {
 /// Counts, verdict and pass flag.
 fn summarize(findings: &[Finding], files: &[FileReport], options: &ScanOptions) -> ScanSummary {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let threshold = if options.strict { Severity::Low } else { options.fail_threshold };
-    let failing = findings.iter().any(|f| f.severity >= threshold && f.severity > Severity::Info);
+    let threshold = if options.strict {
+        Severity::Low
+    } else {
+        options.fail_threshold
+    };
+    let failing = findings
+        .iter()
+        .any(|f| f.severity >= threshold && f.severity > Severity::Info);
     let status = |s: FileStatus| files.iter().filter(|f| f.status == s).count();
     let incomplete = status(FileStatus::Inconclusive) + status(FileStatus::Error) > 0
         || (options.strict && status(FileStatus::Skipped) > 0)
@@ -249,7 +329,10 @@ fn summarize(findings: &[Finding], files: &[FileReport], options: &ScanOptions) 
         passed: verdict == Verdict::Pass,
         verdict,
         fail_threshold: threshold,
-        total_issues: findings.iter().filter(|f| f.severity > Severity::Info).count(),
+        total_issues: findings
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .count(),
         critical: count(Severity::Critical),
         high: count(Severity::High),
         medium: count(Severity::Medium),

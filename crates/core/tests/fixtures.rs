@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use sentrascan_core::types::{Severity, Verdict};
 use sentrascan_core::Scanner;
+use sentrascan_core::types::{Severity, Verdict};
 
 fn testdata() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
@@ -16,9 +16,13 @@ fn testdata() -> PathBuf {
 type Expected = BTreeMap<String, BTreeSet<(String, Severity)>>;
 
 fn manifest() -> Expected {
-    let text = std::fs::read_to_string(testdata().join("expected.tsv")).expect("testdata/expected.tsv");
+    let text =
+        std::fs::read_to_string(testdata().join("expected.tsv")).expect("testdata/expected.tsv");
     let mut out: Expected = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 3, "bad manifest line {line:?}");
         let entry = out.entry(cols[0].to_string()).or_default();
@@ -34,19 +38,33 @@ fn every_fixture_yields_its_exact_findings() {
     let scanner = Scanner::default();
     let mut failures = Vec::new();
     let expected = manifest();
-    assert!(expected.len() >= 60, "manifest lists only {} fixtures", expected.len());
+    assert!(
+        expected.len() >= 60,
+        "manifest lists only {} fixtures",
+        expected.len()
+    );
     for (rel, want) in &expected {
         let path = testdata().join(rel);
-        assert!(path.is_file(), "fixture {rel} is missing; run testdata/gen/generate_pickle_fixtures.py");
+        assert!(
+            path.is_file(),
+            "fixture {rel} is missing; run testdata/gen/generate_pickle_fixtures.py"
+        );
         let report = scanner.scan_path(&path).expect("scan runs");
-        let got: BTreeSet<(String, Severity)> = report.findings.iter().map(|f| (f.rule.clone(), f.severity)).collect();
+        let got: BTreeSet<(String, Severity)> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.severity))
+            .collect();
         let max = report.max_severity();
         if want.is_empty() {
             if max.is_some_and(|m| m > Severity::Low) {
                 failures.push(format!("{rel}: benign but got {got:?}"));
             }
             if report.scan_result.verdict != Verdict::Pass {
-                failures.push(format!("{rel}: benign but verdict {:?} ({:?})", report.scan_result.verdict, report.files[0].message));
+                failures.push(format!(
+                    "{rel}: benign but verdict {:?} ({:?})",
+                    report.scan_result.verdict, report.files[0].message
+                ));
             }
             continue;
         }
@@ -56,7 +74,9 @@ fn every_fixture_yields_its_exact_findings() {
         }
         let want_max = want.iter().map(|(_, s)| *s).max();
         if max != want_max {
-            failures.push(format!("{rel}: most severe finding {max:?}, expected {want_max:?}; got {got:?}"));
+            failures.push(format!(
+                "{rel}: most severe finding {max:?}, expected {want_max:?}; got {got:?}"
+            ));
         }
         let verdict_ok = match want_max {
             Some(s) if s >= Severity::Medium => report.scan_result.verdict == Verdict::Fail,
@@ -66,7 +86,12 @@ fn every_fixture_yields_its_exact_findings() {
             failures.push(format!("{rel}: verdict {:?}", report.scan_result.verdict));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -78,6 +103,7 @@ fn whole_testdata_tree_scans_with_every_file_listed() {
         assert!(listed.contains(&p), "{p} not listed");
     }
     // Generator scripts and docs are listed as skipped, never dropped.
-    assert!(report.files.iter().any(|f| f.path.ends_with("README.md") && f.status == sentrascan_core::types::FileStatus::Skipped));
+    assert!(report.files.iter().any(|f| f.path.ends_with("README.md")
+        && f.status == sentrascan_core::types::FileStatus::Skipped));
     assert_eq!(report.scan_result.verdict, Verdict::Fail);
 }

@@ -45,7 +45,10 @@ impl Danger {
     }
 }
 
-use Category::{ArbitraryCodeExecution as ACE, CodeInjection as INJ, FileSystemAccess as FS, NetworkOperations as NET, OsCommandExecution as OS};
+use Category::{
+    ArbitraryCodeExecution as ACE, CodeInjection as INJ, FileSystemAccess as FS,
+    NetworkOperations as NET, OsCommandExecution as OS,
+};
 
 /// Dangerous callables and modules: entry, category, effect.
 pub const DANGEROUS: &[(&str, Category, &str)] = &[
@@ -57,13 +60,21 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("builtins.__import__", ACE, "imports any module"),
     ("builtins.breakpoint", ACE, "starts a debugger"),
     ("builtins.input", ACE, "reads from the terminal"),
-    ("builtins.getattr", INJ, "fetches any attribute of any object"),
+    (
+        "builtins.getattr",
+        INJ,
+        "fetches any attribute of any object",
+    ),
     ("builtins.setattr", INJ, "overwrites any attribute"),
     ("builtins.delattr", INJ, "deletes any attribute"),
     ("builtins.globals", INJ, "exposes the module namespace"),
     ("builtins.locals", INJ, "exposes the local namespace"),
     ("builtins.vars", INJ, "exposes an object's namespace"),
-    ("builtins.dir", INJ, "enumerates attributes for gadget discovery"),
+    (
+        "builtins.dir",
+        INJ,
+        "enumerates attributes for gadget discovery",
+    ),
     ("builtins.map", ACE, "calls a function on each item"),
     ("builtins.filter", ACE, "calls a function on each item"),
     ("builtins.apply", ACE, "calls any function"),
@@ -72,7 +83,11 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("builtins.quit", ACE, "terminates the interpreter"),
     ("builtins.help", ACE, "starts the interactive help pager"),
     ("builtins.open", FS, "opens a file"),
-    ("builtins.memoryview", INJ, "exposes raw memory of an object"),
+    (
+        "builtins.memoryview",
+        INJ,
+        "exposes raw memory of an object",
+    ),
     // Operating system and processes.
     ("os", OS, "runs commands and touches the file system"),
     ("subprocess", OS, "runs a command"),
@@ -106,7 +121,11 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("winreg", OS, "edits the registry"),
     ("_tkinter", ACE, "evaluates Tcl code"),
     ("tkinter", ACE, "evaluates Tcl code"),
-    ("sys", ACE, "changes the interpreter (modules, hooks, paths)"),
+    (
+        "sys",
+        ACE,
+        "changes the interpreter (modules, hooks, paths)",
+    ),
     ("gc", INJ, "reaches every live object"),
     ("inspect", INJ, "reaches frames and source"),
     ("atexit", ACE, "registers code to run at exit"),
@@ -143,20 +162,44 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("cloudpickle", ACE, "rebuilds functions from bytecode"),
     ("joblib.load", ACE, "deserialises another pickle"),
     ("joblib._pickle_load", ACE, "deserialises another pickle"),
-    ("joblib.numpy_pickle.load", ACE, "deserialises another pickle"),
+    (
+        "joblib.numpy_pickle.load",
+        ACE,
+        "deserialises another pickle",
+    ),
     ("numpy.load", ACE, "deserialises a pickle with allow_pickle"),
-    ("numpy.f2py", ACE, "evaluates expressions and builds extensions"),
+    (
+        "numpy.f2py",
+        ACE,
+        "evaluates expressions and builds extensions",
+    ),
     ("numpy.distutils", ACE, "runs build commands"),
-    ("numpy.testing._private.utils.runstring", ACE, "executes Python code"),
+    (
+        "numpy.testing._private.utils.runstring",
+        ACE,
+        "executes Python code",
+    ),
     ("numpy.lib.npyio.load", ACE, "deserialises a pickle"),
     ("pandas.read_pickle", ACE, "deserialises a pickle"),
     ("pandas.io.pickle", ACE, "deserialises a pickle"),
     ("yaml.load", ACE, "constructs arbitrary Python objects"),
-    ("yaml.unsafe_load", ACE, "constructs arbitrary Python objects"),
+    (
+        "yaml.unsafe_load",
+        ACE,
+        "constructs arbitrary Python objects",
+    ),
     ("yaml.full_load", ACE, "constructs Python objects"),
     ("yaml.load_all", ACE, "constructs arbitrary Python objects"),
-    ("yaml.unsafe_load_all", ACE, "constructs arbitrary Python objects"),
-    ("yaml.UnsafeLoader", ACE, "constructs arbitrary Python objects"),
+    (
+        "yaml.unsafe_load_all",
+        ACE,
+        "constructs arbitrary Python objects",
+    ),
+    (
+        "yaml.UnsafeLoader",
+        ACE,
+        "constructs arbitrary Python objects",
+    ),
     ("yaml.Loader", ACE, "constructs arbitrary Python objects"),
     ("operator.attrgetter", INJ, "fetches any attribute"),
     ("operator.itemgetter", INJ, "fetches items of namespaces"),
@@ -172,19 +215,39 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("functools.partialmethod", ACE, "binds a callable"),
     ("itertools.starmap", ACE, "calls a function on each item"),
     ("itertools.accumulate", ACE, "calls a function on each item"),
-    ("itertools.filterfalse", ACE, "calls a function on each item"),
+    (
+        "itertools.filterfalse",
+        ACE,
+        "calls a function on each item",
+    ),
     ("itertools.takewhile", ACE, "calls a function on each item"),
     ("itertools.dropwhile", ACE, "calls a function on each item"),
     ("itertools.groupby", ACE, "calls a function on each item"),
-    ("copyreg.add_extension", INJ, "rewires the extension registry"),
-    ("copyreg.remove_extension", INJ, "rewires the extension registry"),
+    (
+        "copyreg.add_extension",
+        INJ,
+        "rewires the extension registry",
+    ),
+    (
+        "copyreg.remove_extension",
+        INJ,
+        "rewires the extension registry",
+    ),
     ("copyreg.pickle", INJ, "rewires reduction functions"),
     ("dataclasses._create_fn", ACE, "executes generated code"),
     ("typing._eval_type", ACE, "evaluates a string"),
     ("typing.get_type_hints", ACE, "evaluates annotation strings"),
     ("typing.ForwardRef", ACE, "evaluates a string"),
-    ("string.Formatter", INJ, "reaches attributes through format fields"),
-    ("string.Template", INJ, "reaches attributes through substitutions"),
+    (
+        "string.Formatter",
+        INJ,
+        "reaches attributes through format fields",
+    ),
+    (
+        "string.Template",
+        INJ,
+        "reaches attributes through substitutions",
+    ),
     ("cProfile", ACE, "executes a statement"),
     ("profile", ACE, "executes a statement"),
     ("pstats", ACE, "loads marshalled data"),
@@ -210,17 +273,45 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("_interpreters", ACE, "runs code in a subinterpreter"),
     ("_interpqueues", ACE, "talks to subinterpreters"),
     ("mlflow.projects", ACE, "runs project entry points"),
-    ("keras.models.load_model", ACE, "loads a model that may run code"),
+    (
+        "keras.models.load_model",
+        ACE,
+        "loads a model that may run code",
+    ),
     ("keras.saving", ACE, "loads a model that may run code"),
-    ("keras.config.enable_unsafe_deserialization", ACE, "turns off Keras safe mode"),
+    (
+        "keras.config.enable_unsafe_deserialization",
+        ACE,
+        "turns off Keras safe mode",
+    ),
     ("tensorflow.py_function", ACE, "calls Python from a graph"),
-    ("tensorflow.numpy_function", ACE, "calls Python from a graph"),
+    (
+        "tensorflow.numpy_function",
+        ACE,
+        "calls Python from a graph",
+    ),
     ("jinja2", ACE, "renders templates that may run code"),
     ("torch.load", ACE, "deserialises another pickle"),
-    ("torch.serialization.load", ACE, "deserialises another pickle"),
-    ("torch.serialization._load", ACE, "deserialises another pickle"),
-    ("torch.serialization._legacy_load", ACE, "deserialises another pickle"),
-    ("torch.storage._load_from_bytes", ACE, "deserialises another pickle"),
+    (
+        "torch.serialization.load",
+        ACE,
+        "deserialises another pickle",
+    ),
+    (
+        "torch.serialization._load",
+        ACE,
+        "deserialises another pickle",
+    ),
+    (
+        "torch.serialization._legacy_load",
+        ACE,
+        "deserialises another pickle",
+    ),
+    (
+        "torch.storage._load_from_bytes",
+        ACE,
+        "deserialises another pickle",
+    ),
     ("torch.hub", ACE, "downloads and runs code"),
     ("torch.compile", ACE, "compiles and runs generated code"),
     ("torch.jit.load", ACE, "loads TorchScript"),
@@ -230,13 +321,29 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("torch.jit.frontend", ACE, "compiles source"),
     ("torch._dynamo", ACE, "evaluates guard code"),
     ("torch._inductor", ACE, "compiles and runs generated code"),
-    ("torch.fx.experimental.symbolic_shapes", ACE, "evaluates guard expressions"),
+    (
+        "torch.fx.experimental.symbolic_shapes",
+        ACE,
+        "evaluates guard expressions",
+    ),
     ("torch.fx.graph_module", ACE, "executes generated code"),
     ("torch.utils.collect_env", OS, "runs a command"),
     ("torch.utils.bottleneck", ACE, "executes a script"),
-    ("torch.utils._config_module", ACE, "deserialises configuration pickles"),
-    ("torch.utils.data.datapipes.utils.decoder", ACE, "deserialises pickles"),
-    ("torch.utils.cpp_extension", OS, "compiles and loads native code"),
+    (
+        "torch.utils._config_module",
+        ACE,
+        "deserialises configuration pickles",
+    ),
+    (
+        "torch.utils.data.datapipes.utils.decoder",
+        ACE,
+        "deserialises pickles",
+    ),
+    (
+        "torch.utils.cpp_extension",
+        OS,
+        "compiles and loads native code",
+    ),
     ("torch.distributed", ACE, "runs remote procedure calls"),
     ("torch.ops", ACE, "calls native operators"),
     ("torch.classes", ACE, "instantiates native classes"),
@@ -322,11 +429,7 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
 ];
 
 /// Entries below a dangerous prefix that are inert and common.
-const NOT_DANGEROUS: &[&str] = &[
-    "os.path.join",
-    "os.path.basename",
-    "os.path.dirname",
-];
+const NOT_DANGEROUS: &[&str] = &["os.path.join", "os.path.basename", "os.path.dirname"];
 
 /// Attribute names that reach interpreter internals from any object.
 pub const DANGEROUS_DUNDERS: &[&str] = &[
@@ -509,7 +612,9 @@ pub const SAFE_CLASS_FAMILIES: &[&str] = &[
 /// Storage and legacy tensor classes: `torch.FloatStorage`, `torch.FloatTensor`.
 fn is_torch_storage(path: &str) -> bool {
     path.strip_prefix("torch.").is_some_and(|n| {
-        (n.ends_with("Storage") || n.ends_with("Tensor")) && !n.contains('.') && n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        (n.ends_with("Storage") || n.ends_with("Tensor"))
+            && !n.contains('.')
+            && n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
     })
 }
 
@@ -531,15 +636,27 @@ fn dangerous_entry(path: &str) -> Option<Danger> {
         .iter()
         .filter(|(entry, _, _)| prefix_match(path, entry))
         .max_by_key(|(entry, _, _)| entry.len())
-        .map(|&(entry, category, effect)| Danger { entry, category, effect })
+        .map(|&(entry, category, effect)| Danger {
+            entry,
+            category,
+            effect,
+        })
 }
 
 /// Classifies `module` + `name` as written in the pickle.
 pub fn classify(module: &str, name: &str) -> Tier {
     let path = canonical_path(module, name);
     if let Some(d) = path.split('.').find(|c| DANGEROUS_DUNDERS.contains(c)) {
-        let entry = DANGEROUS_DUNDERS.iter().find(|x| **x == d).copied().unwrap_or("__dict__");
-        return Tier::Dangerous(Danger { entry, category: INJ, effect: "reaches interpreter internals" });
+        let entry = DANGEROUS_DUNDERS
+            .iter()
+            .find(|x| **x == d)
+            .copied()
+            .unwrap_or("__dict__");
+        return Tier::Dangerous(Danger {
+            entry,
+            category: INJ,
+            effect: "reaches interpreter internals",
+        });
     }
     if SAFE.contains(&path.as_str()) || is_torch_storage(&path) {
         return Tier::Safe;
@@ -551,14 +668,19 @@ pub fn classify(module: &str, name: &str) -> Tier {
     // `os.system` reaches `os.system` through pathlib's `os` attribute.
     let parts: Vec<&str> = name.split('.').collect();
     for i in 0..parts.len().saturating_sub(1) {
-        let (Some(head), Some(rest)) = (parts.get(i), parts.get(i.saturating_add(1)..)) else { break };
+        let (Some(head), Some(rest)) = (parts.get(i), parts.get(i.saturating_add(1)..)) else {
+            break;
+        };
         if let Some(d) = dangerous_entry(&canonical_path(head, &rest.join("."))) {
             return Tier::Dangerous(d);
         }
     }
     if !name.contains('.') && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
         let m = crate::pickle_globals::canonical_module(module);
-        if SAFE_CLASS_FAMILIES.iter().any(|p| m.starts_with(p) || m == p.trim_end_matches('.')) {
+        if SAFE_CLASS_FAMILIES
+            .iter()
+            .any(|p| m.starts_with(p) || m == p.trim_end_matches('.'))
+        {
             return Tier::Safe;
         }
     }
@@ -583,7 +705,10 @@ mod tests {
     #[test]
     fn module_wildcards_cover_members_and_submodules() {
         assert_eq!(danger("os", "system").entry, "os");
-        assert_eq!(danger("asyncio.unix_events", "_UnixSubprocessTransport._start").entry, "asyncio");
+        assert_eq!(
+            danger("asyncio.unix_events", "_UnixSubprocessTransport._start").entry,
+            "asyncio"
+        );
         assert_eq!(danger("torch.utils.collect_env", "run").category, OS);
         assert_eq!(danger("subprocess", "Popen").severity(), Severity::Critical);
     }
@@ -593,7 +718,10 @@ mod tests {
         assert_eq!(danger("posix", "system").entry, "os");
         assert_eq!(danger("nt", "system").entry, "os");
         assert_eq!(danger("__builtin__", "eval").entry, "builtins.eval");
-        assert_eq!(danger("_operator", "methodcaller").entry, "operator.methodcaller");
+        assert_eq!(
+            danger("_operator", "methodcaller").entry,
+            "operator.methodcaller"
+        );
         assert_eq!(danger("_io", "FileIO").severity(), Severity::High);
     }
 
@@ -610,20 +738,29 @@ mod tests {
         assert_eq!(danger("pathlib", "os.system").entry, "os");
         assert_eq!(danger("torch", "hub.load").entry, "torch.hub");
         assert_eq!(danger("logging", "os.system").entry, "os");
-        assert_eq!(danger("code", "InteractiveInterpreter.runcode").entry, "code");
+        assert_eq!(
+            danger("code", "InteractiveInterpreter.runcode").entry,
+            "code"
+        );
     }
 
     #[test]
     fn dunder_components_are_dangerous_anywhere() {
         assert_eq!(danger("builtins", "__dict__").entry, "__dict__");
         assert_eq!(danger("numpy", "__builtins__").entry, "__builtins__");
-        assert_eq!(danger("torch._utils", "_rebuild_tensor_v2.__globals__").entry, "__globals__");
+        assert_eq!(
+            danger("torch._utils", "_rebuild_tensor_v2.__globals__").entry,
+            "__globals__"
+        );
     }
 
     #[test]
     fn file_and_network_access_are_high() {
         assert_eq!(danger("shutil", "copy").severity(), Severity::High);
-        assert_eq!(danger("socket", "create_connection").severity(), Severity::High);
+        assert_eq!(
+            danger("socket", "create_connection").severity(),
+            Severity::High
+        );
         assert_eq!(danger("builtins", "open").severity(), Severity::High);
     }
 
@@ -650,9 +787,18 @@ mod tests {
 
     #[test]
     fn safe_classes_do_not_cover_their_attributes_or_functions() {
-        assert!(matches!(classify("numpy", "ndarray.tofile"), Tier::Dangerous(_)));
-        assert_eq!(classify("sklearn.utils._testing", "assert_run_python_script"), Tier::Unknown);
-        assert_eq!(classify("torch.nn.modules.linear", "Linear.forward"), Tier::Unknown);
+        assert!(matches!(
+            classify("numpy", "ndarray.tofile"),
+            Tier::Dangerous(_)
+        ));
+        assert_eq!(
+            classify("sklearn.utils._testing", "assert_run_python_script"),
+            Tier::Unknown
+        );
+        assert_eq!(
+            classify("torch.nn.modules.linear", "Linear.forward"),
+            Tier::Unknown
+        );
         assert_eq!(classify("torch", "Evil"), Tier::Unknown);
     }
 

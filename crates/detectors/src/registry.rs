@@ -57,8 +57,18 @@ mod tests {
             let digits = r.code.trim_start_matches(r.family.prefix());
             assert_eq!(digits.len(), 3, "{}", r.code);
             assert!(digits.chars().all(|c| c.is_ascii_digit()), "{}", r.code);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References"] {
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+                "## References",
+            ] {
                 assert!(r.docs.contains(heading), "{} docs lack {heading}", r.code);
             }
             assert!(!r.remediation.is_empty() && !r.summary.is_empty());
@@ -68,7 +78,10 @@ mod tests {
     /// The full set of codes; a change here is a change to a public contract.
     #[test]
     fn code_table_is_stable() {
-        let codes: Vec<String> = RULES.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
+        let codes: Vec<String> = RULES
+            .iter()
+            .map(|r| format!("{} {}", r.code, r.name))
+            .collect();
         assert_eq!(
             codes,
             [

@@ -73,14 +73,18 @@ pub fn sniff(data: &[u8]) -> Sniffed {
         return Sniffed::Zip;
     }
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
-    if matches!(first, Some(b'{') | Some(b'[')) && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok() {
+    if matches!(first, Some(b'{') | Some(b'['))
+        && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok()
+    {
         return Sniffed::Json;
     }
     Sniffed::Unknown
 }
 
 fn looks_like_safetensors(data: &[u8]) -> bool {
-    let Some(head) = data.get(..8) else { return false };
+    let Some(head) = data.get(..8) else {
+        return false;
+    };
     let mut a = [0u8; 8];
     a.copy_from_slice(head);
     let n = u64::from_le_bytes(a);
@@ -94,7 +98,10 @@ mod tests {
     #[test]
     fn sniffs_by_content() {
         assert_eq!(sniff(b"PK\x03\x04rest"), Sniffed::Zip);
-        assert_eq!(sniff(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."), Sniffed::Pickle);
+        assert_eq!(
+            sniff(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."),
+            Sniffed::Pickle
+        );
         assert_eq!(sniff(b"cposix\nsystem\n(S'echo'\ntR."), Sniffed::Pickle);
         assert_eq!(sniff(b"(lp0\nI1\na."), Sniffed::Pickle);
         assert_eq!(sniff(crate::torch::LEGACY_MAGIC), Sniffed::PytorchLegacy);

@@ -43,17 +43,29 @@ pub fn sniff(data: &[u8]) -> bool {
 /// Lists every entry with its content range.
 pub fn entries(data: &[u8], limits: &Limits) -> Result<Vec<TarEntry>, TarError> {
     let mut archive = tar::Archive::new(Cursor::new(data));
-    let iter = archive.entries_with_seek().map_err(|e| TarError::Unreadable { index: 0, message: e.to_string() })?;
+    let iter = archive
+        .entries_with_seek()
+        .map_err(|e| TarError::Unreadable {
+            index: 0,
+            message: e.to_string(),
+        })?;
     let mut out = Vec::new();
     for (index, entry) in iter.enumerate() {
         if index >= limits.max_archive_entries {
-            return Err(TarError::TooManyEntries { limit: limits.max_archive_entries });
+            return Err(TarError::TooManyEntries {
+                limit: limits.max_archive_entries,
+            });
         }
-        let unreadable = |e: std::io::Error| TarError::Unreadable { index, message: e.to_string() };
+        let unreadable = |e: std::io::Error| TarError::Unreadable {
+            index,
+            message: e.to_string(),
+        };
         let entry = entry.map_err(unreadable)?;
         let header = entry.header();
         let kind = match header.entry_type() {
-            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => TarKind::File,
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                TarKind::File
+            }
             tar::EntryType::Directory => TarKind::Directory,
             tar::EntryType::Symlink => TarKind::Symlink,
             tar::EntryType::Link => TarKind::Hardlink,
@@ -62,14 +74,24 @@ pub fn entries(data: &[u8], limits: &Limits) -> Result<Vec<TarEntry>, TarError> 
             _ => TarKind::Other,
         };
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let link_target = entry.link_name_bytes().map(|b| String::from_utf8_lossy(&b).into_owned());
+        let link_target = entry
+            .link_name_bytes()
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
         let start = entry.raw_file_position();
         let size = entry.size();
         let end = start.saturating_add(size);
         if end > data.len() as u64 {
-            return Err(TarError::Unreadable { index, message: format!("entry `{name}` runs past the end of the archive") });
+            return Err(TarError::Unreadable {
+                index,
+                message: format!("entry `{name}` runs past the end of the archive"),
+            });
         }
-        out.push(TarEntry { name, kind, link_target, data: start..end });
+        out.push(TarEntry {
+            name,
+            kind,
+            link_target,
+            data: start..end,
+        });
     }
     Ok(out)
 }

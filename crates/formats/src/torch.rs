@@ -1,9 +1,9 @@
 //! PyTorch containers: the legacy stacked-pickle format, and how a zip
 //! archive is recognised as a checkpoint or a TorchScript archive.
 
+use crate::Limits;
 use crate::pickle::{Analyzer, Literal, StreamEnd};
 use crate::zip::ZipView;
-use crate::Limits;
 
 /// Legacy `torch.save` magic number, pickled with protocol 2 as the first stream.
 pub const LEGACY_MAGIC: &[u8] = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.";
@@ -32,8 +32,15 @@ pub fn classify_zip(view: &ZipView) -> ZipKind {
         .first()
         .and_then(|e| e.name.split_once('/').map(|(p, _)| p.to_string()))
         .unwrap_or_default();
-    let has = |suffix: &str| view.entries.iter().any(|e| e.name == format!("{prefix}/{suffix}"));
-    let code = view.entries.iter().any(|e| e.name.starts_with(&format!("{prefix}/code/")));
+    let has = |suffix: &str| {
+        view.entries
+            .iter()
+            .any(|e| e.name == format!("{prefix}/{suffix}"))
+    };
+    let code = view
+        .entries
+        .iter()
+        .any(|e| e.name.starts_with(&format!("{prefix}/code/")));
     if code && (has("constants.pkl") || has("data.pkl")) {
         ZipKind::TorchScript { prefix }
     } else if has("data.pkl") || has("version") || has(".data/version") || has("byteorder") {
@@ -45,7 +52,8 @@ pub fn classify_zip(view: &ZipView) -> ZipKind {
 
 /// Member names (after the archive prefix) where PyTorch keeps pickles.
 pub fn is_standard_pickle_member(relative: &str) -> bool {
-    matches!(relative, "data.pkl" | "constants.pkl") || relative.starts_with(".data/") && relative.ends_with(".pkl")
+    matches!(relative, "data.pkl" | "constants.pkl")
+        || relative.starts_with(".data/") && relative.ends_with(".pkl")
 }
 
 /// What the legacy layout walk found.
@@ -70,7 +78,7 @@ pub fn analyze_legacy(data: &[u8], an: &mut Analyzer<'_>, limits: &Limits) -> Le
     let mut info = LegacyInfo::default();
     let mut pos = 0usize;
     let mut keys_start = None;
-    for i in 0..5 {
+    for i in 0..5u32 {
         let before = an.view().streams.len();
         match an.run_stream(data, pos, false) {
             StreamEnd::Complete { end } => {
@@ -80,20 +88,26 @@ pub fn analyze_legacy(data: &[u8], an: &mut Analyzer<'_>, limits: &Limits) -> Le
                 pos = end;
             }
             StreamEnd::Broken { at, .. } => {
-                info.layout_problem = Some(format!("pickle {} of the legacy layout is broken at offset {at:#x}", i + 1));
+                info.layout_problem = Some(format!(
+                    "pickle {} of the legacy layout is broken at offset {at:#x}",
+                    i.saturating_add(1)
+                ));
                 an.run_buffer(data, at.saturating_add(1));
                 return info;
             }
             StreamEnd::Limit => return info,
         }
-        if i == 0 {
-            if let Some(s) = an.view().streams.get(before) {
-                info.magic_value = s.result.render(80);
-                info.magic_literal = s.ops <= 4 && matches!(&s.result, Literal::Other(v) if v == &format!("int {MAGIC_HEX}"));
-            }
+        if i == 0
+            && let Some(s) = an.view().streams.get(before)
+        {
+            info.magic_value = s.result.render(80);
+            info.magic_literal = s.ops <= 4
+                && matches!(&s.result, Literal::Other(v) if v == &format!("int {MAGIC_HEX}"));
         }
     }
-    let keys = keys_start.map(|s| collect_strings(data, s, pos, limits)).unwrap_or_default();
+    let keys = keys_start
+        .map(|s| collect_strings(data, s, pos, limits))
+        .unwrap_or_default();
     match storage_layout(an, &keys, data, pos) {
         Ok((storages, end)) => {
             info.storages = storages;
@@ -112,16 +126,27 @@ pub fn analyze_legacy(data: &[u8], an: &mut Analyzer<'_>, limits: &Limits) -> Le
 
 /// Every string operand pushed between `start` and `end`, in order.
 fn collect_strings(data: &[u8], start: usize, end: usize, limits: &Limits) -> Vec<String> {
-    use crate::pickle::ops::{decode_at, Arg, Opcode};
+    use crate::pickle::ops::{Arg, Opcode, decode_at};
     let mut out = Vec::new();
     let mut pos = start;
     while pos < end {
-        let Ok((op, next)) = decode_at(data, pos, limits.max_text_line) else { break };
+        let Ok((op, next)) = decode_at(data, pos, limits.max_text_line) else {
+            break;
+        };
         match (op.code, op.arg) {
-            (Opcode::BinUnicode | Opcode::ShortBinUnicode | Opcode::BinUnicode8 | Opcode::BinString | Opcode::ShortBinString, Arg::Bytes(b)) => {
+            (
+                Opcode::BinUnicode
+                | Opcode::ShortBinUnicode
+                | Opcode::BinUnicode8
+                | Opcode::BinString
+                | Opcode::ShortBinString,
+                Arg::Bytes(b),
+            ) => {
                 out.push(String::from_utf8_lossy(b).into_owned());
             }
-            (Opcode::Unicode, Arg::Line(l)) => out.push(crate::pickle::text::decode_raw_unicode_escape(l)),
+            (Opcode::Unicode, Arg::Line(l)) => {
+                out.push(crate::pickle::text::decode_raw_unicode_escape(l))
+            }
             (Opcode::String, Arg::Line(l)) => {
                 if let Some(b) = crate::pickle::text::decode_string_repr(l) {
                     out.push(String::from_utf8_lossy(&b).into_owned());
@@ -141,7 +166,8 @@ pub fn element_size(storage_type: &str) -> Option<u64> {
         "DoubleStorage" | "LongStorage" | "ComplexFloatStorage" => 8,
         "FloatStorage" | "IntStorage" | "QInt32Storage" => 4,
         "HalfStorage" | "BFloat16Storage" | "ShortStorage" => 2,
-        "CharStorage" | "ByteStorage" | "BoolStorage" | "QInt8Storage" | "QUInt8Storage" | "QUInt4x2Storage" | "QUInt2x4Storage" => 1,
+        "CharStorage" | "ByteStorage" | "BoolStorage" | "QInt8Storage" | "QUInt8Storage"
+        | "QUInt4x2Storage" | "QUInt2x4Storage" => 1,
         "ComplexDoubleStorage" => 16,
         _ => return None,
     })
@@ -149,35 +175,49 @@ pub fn element_size(storage_type: &str) -> Option<u64> {
 
 type Layout = (Vec<(String, u64)>, usize);
 
-fn storage_layout(an: &Analyzer<'_>, keys: &[String], data: &[u8], start: usize) -> Result<Layout, String> {
+fn storage_layout(
+    an: &Analyzer<'_>,
+    keys: &[String],
+    data: &[u8],
+    start: usize,
+) -> Result<Layout, String> {
     let mut types = std::collections::HashMap::new();
     for p in &an.view().persistent_ids {
-        if let Literal::Tuple(items) = &p.id {
-            if let (Some(Literal::Str(tag)), Some(Literal::Global(ty)), Some(key)) = (items.first(), items.get(1), items.get(2)) {
-                if tag == "storage" {
-                    let key = match key {
-                        Literal::Str(s) => s.clone(),
-                        Literal::Int(i) => i.to_string(),
-                        other => other.to_string(),
-                    };
-                    types.insert(key, ty.clone());
-                }
-            }
+        if let Literal::Tuple(items) = &p.id
+            && let (Some(Literal::Str(tag)), Some(Literal::Global(ty)), Some(key)) =
+                (items.first(), items.get(1), items.get(2))
+            && tag == "storage"
+        {
+            let key = match key {
+                Literal::Str(s) => s.clone(),
+                Literal::Int(i) => i.to_string(),
+                other => other.to_string(),
+            };
+            types.insert(key, ty.clone());
         }
     }
     let mut pos = start;
     let mut storages = Vec::with_capacity(keys.len());
     for key in keys {
-        let ty = types.get(key).ok_or_else(|| format!("storage key {key:?} has no persistent id"))?;
+        let ty = types
+            .get(key)
+            .ok_or_else(|| format!("storage key {key:?} has no persistent id"))?;
         let size = element_size(ty).ok_or_else(|| format!("unknown storage type {ty}"))?;
-        let header = data.get(pos..pos.saturating_add(8)).ok_or("storage header runs past the end of the file")?;
+        let header = data
+            .get(pos..pos.saturating_add(8))
+            .ok_or("storage header runs past the end of the file")?;
         let mut a = [0u8; 8];
         a.copy_from_slice(header);
         let numel = u64::from_le_bytes(a);
         let bytes = numel.checked_mul(size).ok_or("storage size overflows")?;
-        let end = (pos as u64).checked_add(8).and_then(|p| p.checked_add(bytes)).ok_or("storage size overflows")?;
+        let end = (pos as u64)
+            .checked_add(8)
+            .and_then(|p| p.checked_add(bytes))
+            .ok_or("storage size overflows")?;
         if end > data.len() as u64 {
-            return Err(format!("storage {key:?} declares {numel} elements, past the end of the file"));
+            return Err(format!(
+                "storage {key:?} declares {numel} elements, past the end of the file"
+            ));
         }
         storages.push((key.clone(), numel));
         pos = end as usize;
@@ -188,10 +228,12 @@ fn storage_layout(an: &Analyzer<'_>, keys: &[String], data: &[u8], start: usize)
 /// True when the second pickle of the buffer is the legacy protocol version
 /// (1001): the file has the legacy layout whatever its first pickle does.
 pub fn legacy_layout_follows(data: &[u8]) -> bool {
-    use crate::pickle::ops::{decode_at, Opcode};
+    use crate::pickle::ops::{Opcode, decode_at};
     let mut pos = 0usize;
     for _ in 0..100_000 {
-        let Ok((op, next)) = decode_at(data, pos, 4096) else { return false };
+        let Ok((op, next)) = decode_at(data, pos, 4096) else {
+            return false;
+        };
         pos = next;
         if op.code == Opcode::Stop {
             let rest = data.get(pos..).unwrap_or(&[]);

@@ -176,13 +176,26 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
         }
     }
     if total > limits.max_archive_entries as u64 {
-        return Err(ZipError::TooManyEntries { declared: total, limit: limits.max_archive_entries });
+        return Err(ZipError::TooManyEntries {
+            declared: total,
+            limit: limits.max_archive_entries,
+        });
     }
     // Data prepended to the archive shifts every offset by the same amount.
-    let actual_cd = record_end.checked_sub(cd_size).ok_or(ZipError::CentralOutOfBounds { offset: cd_offset, size: cd_size, len })?;
+    let actual_cd = record_end
+        .checked_sub(cd_size)
+        .ok_or(ZipError::CentralOutOfBounds {
+            offset: cd_offset,
+            size: cd_size,
+            len,
+        })?;
     let shift = actual_cd.saturating_sub(cd_offset);
     if actual_cd.checked_add(cd_size).is_none_or(|e| e > len) {
-        return Err(ZipError::CentralOutOfBounds { offset: cd_offset, size: cd_size, len });
+        return Err(ZipError::CentralOutOfBounds {
+            offset: cd_offset,
+            size: cd_size,
+            len,
+        });
     }
     let mut pos = actual_cd;
     let cd_end = actual_cd.saturating_add(cd_size);
@@ -190,7 +203,10 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
     let mut index = 0usize;
     while pos < cd_end {
         if index >= limits.max_archive_entries {
-            return Err(ZipError::TooManyEntries { declared: index as u64, limit: limits.max_archive_entries });
+            return Err(ZipError::TooManyEntries {
+                declared: index as u64,
+                limit: limits.max_archive_entries,
+            });
         }
         let bad = ZipError::BadCentralEntry { index, offset: pos };
         if u32_at(data, pos) != Some(CENTRAL_SIG) {
@@ -210,7 +226,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
         let external = field32(38).ok_or(bad.clone())?;
         let mut local = u64::from(field32(42).ok_or(bad.clone())?);
         let name_bytes = bytes_at(data, pos.saturating_add(46), name_len).ok_or(bad.clone())?;
-        let extra = bytes_at(data, pos.saturating_add(46).saturating_add(name_len), extra_len).ok_or(bad.clone())?;
+        let extra = bytes_at(
+            data,
+            pos.saturating_add(46).saturating_add(name_len),
+            extra_len,
+        )
+        .ok_or(bad.clone())?;
         // ZIP64 extended information: only the fields that overflowed, in order.
         let mut e = 0u64;
         while e.saturating_add(4) <= extra.len() as u64 {
@@ -251,47 +272,73 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
             if let Some(ln) = bytes_at(data, local_abs.saturating_add(30), lname_len) {
                 let lname = String::from_utf8_lossy(ln).into_owned();
                 if lname != name {
-                    view.anomalies.push(ZipAnomaly::NameMismatch { central: name.clone(), local: lname.clone() });
+                    view.anomalies.push(ZipAnomaly::NameMismatch {
+                        central: name.clone(),
+                        local: lname.clone(),
+                    });
                 }
                 entry.local_name = Some(lname);
             }
             if lmethod.is_some_and(|m| m != method) {
-                view.anomalies.push(ZipAnomaly::HeaderMismatch { name: name.clone(), field: "compression method" });
+                view.anomalies.push(ZipAnomaly::HeaderMismatch {
+                    name: name.clone(),
+                    field: "compression method",
+                });
             }
             if lflags.is_some_and(|f| (f & 1) != (flags & 1)) {
-                view.anomalies.push(ZipAnomaly::HeaderMismatch { name: name.clone(), field: "encryption flag" });
+                view.anomalies.push(ZipAnomaly::HeaderMismatch {
+                    name: name.clone(),
+                    field: "encryption flag",
+                });
             }
-            let data_start = local_abs.saturating_add(30).saturating_add(lname_len).saturating_add(lextra_len);
+            let data_start = local_abs
+                .saturating_add(30)
+                .saturating_add(lname_len)
+                .saturating_add(lextra_len);
             entry.data_offset = Some(data_start);
             if data_start.checked_add(csize).is_none_or(|e| e > len) {
-                view.anomalies.push(ZipAnomaly::DataOutOfBounds { name: name.clone() });
+                view.anomalies
+                    .push(ZipAnomaly::DataOutOfBounds { name: name.clone() });
             }
         } else {
-            view.anomalies.push(ZipAnomaly::BadLocalHeader { name: name.clone(), offset: local_abs });
+            view.anomalies.push(ZipAnomaly::BadLocalHeader {
+                name: name.clone(),
+                offset: local_abs,
+            });
         }
         if flags & 1 != 0 || lflag_encrypted(data, local_abs) {
-            view.anomalies.push(ZipAnomaly::EncryptedFlag { name: name.clone() });
+            view.anomalies
+                .push(ZipAnomaly::EncryptedFlag { name: name.clone() });
         }
         if !seen.insert(name.clone()) {
             view.anomalies.push(ZipAnomaly::DuplicateName { name });
         }
         view.entries.push(entry);
-        pos = pos.saturating_add(46).saturating_add(name_len).saturating_add(extra_len).saturating_add(comment_len);
+        pos = pos
+            .saturating_add(46)
+            .saturating_add(name_len)
+            .saturating_add(extra_len)
+            .saturating_add(comment_len);
         index = index.saturating_add(1);
     }
     if total != view.entries.len() as u64 {
-        view.anomalies.push(ZipAnomaly::EntryCountMismatch { declared: total, found: view.entries.len() as u64 });
+        view.anomalies.push(ZipAnomaly::EntryCountMismatch {
+            declared: total,
+            found: view.entries.len() as u64,
+        });
     }
-    if let Some(first) = view.entries.iter().map(|e| e.local_header_offset).min() {
-        if first > 0 {
-            view.anomalies.push(ZipAnomaly::PrependedData { length: first });
-        }
+    if let Some(first) = view.entries.iter().map(|e| e.local_header_offset).min()
+        && first > 0
+    {
+        view.anomalies
+            .push(ZipAnomaly::PrependedData { length: first });
     }
     Ok(view)
 }
 
 fn lflag_encrypted(data: &[u8], local: u64) -> bool {
-    u32_at(data, local) == Some(LOCAL_SIG) && u16_at(data, local.saturating_add(6)).is_some_and(|f| f & 1 != 0)
+    u32_at(data, local) == Some(LOCAL_SIG)
+        && u16_at(data, local.saturating_add(6)).is_some_and(|f| f & 1 != 0)
 }
 
 /// Why a member's bytes could not be obtained.
@@ -302,7 +349,9 @@ pub enum MemberError {
     NoData { name: String },
     #[error("member `{name}` data lies outside the archive")]
     OutOfBounds { name: String },
-    #[error("member `{name}` uses compression method {method}, which this version does not decompress")]
+    #[error(
+        "member `{name}` uses compression method {method}, which this version does not decompress"
+    )]
     UnsupportedMethod { name: String, method: u16 },
     #[error("member `{name}` does not inflate: {message}")]
     Corrupt { name: String, message: String },
@@ -311,10 +360,17 @@ pub enum MemberError {
 }
 
 /// The member's uncompressed bytes: borrowed when stored, inflated (bounded) when deflated.
-pub fn member_data<'a>(data: &'a [u8], entry: &ZipEntry, limits: &Limits) -> Result<Cow<'a, [u8]>, MemberError> {
+pub fn member_data<'a>(
+    data: &'a [u8],
+    entry: &ZipEntry,
+    limits: &Limits,
+) -> Result<Cow<'a, [u8]>, MemberError> {
     let name = || entry.name.clone();
-    let start = entry.data_offset.ok_or_else(|| MemberError::NoData { name: name() })?;
-    let raw = bytes_at(data, start, entry.compressed_size).ok_or_else(|| MemberError::OutOfBounds { name: name() })?;
+    let start = entry
+        .data_offset
+        .ok_or_else(|| MemberError::NoData { name: name() })?;
+    let raw = bytes_at(data, start, entry.compressed_size)
+        .ok_or_else(|| MemberError::OutOfBounds { name: name() })?;
     match entry.method {
         0 => Ok(Cow::Borrowed(raw)),
         8 => {
@@ -322,13 +378,23 @@ pub fn member_data<'a>(data: &'a [u8], entry: &ZipEntry, limits: &Limits) -> Res
             let cap = entry.uncompressed_size.min(limit).min(64 << 20);
             let mut out = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
             let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));
-            dec.read_to_end(&mut out).map_err(|e| MemberError::Corrupt { name: name(), message: e.to_string() })?;
+            dec.read_to_end(&mut out)
+                .map_err(|e| MemberError::Corrupt {
+                    name: name(),
+                    message: e.to_string(),
+                })?;
             if out.len() as u64 > limit {
-                return Err(MemberError::TooLarge { name: name(), limit });
+                return Err(MemberError::TooLarge {
+                    name: name(),
+                    limit,
+                });
             }
             Ok(Cow::Owned(out))
         }
-        m => Err(MemberError::UnsupportedMethod { name: name(), method: m }),
+        m => Err(MemberError::UnsupportedMethod {
+            name: name(),
+            method: m,
+        }),
     }
 }
 
@@ -387,8 +453,15 @@ mod tests {
         let z = stored_zip(&[("a/data.pkl", b"hello"), ("a/data.pkl", b"world")]);
         let v = parse(&z, &Limits::default()).unwrap();
         assert_eq!(v.entries.len(), 2);
-        assert_eq!(member_data(&z, &v.entries[1], &Limits::default()).unwrap().as_ref(), b"world");
-        assert!(v.anomalies.contains(&ZipAnomaly::DuplicateName { name: "a/data.pkl".into() }));
+        assert_eq!(
+            member_data(&z, &v.entries[1], &Limits::default())
+                .unwrap()
+                .as_ref(),
+            b"world"
+        );
+        assert!(v.anomalies.contains(&ZipAnomaly::DuplicateName {
+            name: "a/data.pkl".into()
+        }));
         assert_eq!(crc32(b"hello"), v.entries[0].crc32);
     }
 
@@ -397,7 +470,13 @@ mod tests {
         let mut z = stored_zip(&[("a/data.pkl", b"x")]);
         z[30] = b'b';
         let v = parse(&z, &Limits::default()).unwrap();
-        assert_eq!(v.anomalies, vec![ZipAnomaly::NameMismatch { central: "a/data.pkl".into(), local: "b/data.pkl".into() }]);
+        assert_eq!(
+            v.anomalies,
+            vec![ZipAnomaly::NameMismatch {
+                central: "a/data.pkl".into(),
+                local: "b/data.pkl".into()
+            }]
+        );
     }
 
     #[test]
@@ -405,8 +484,16 @@ mod tests {
         let mut z = b"#!/bin/sh\nexit 0\n".to_vec();
         z.extend(stored_zip(&[("m", b"payload")]));
         let v = parse(&z, &Limits::default()).unwrap();
-        assert_eq!(member_data(&z, &v.entries[0], &Limits::default()).unwrap().as_ref(), b"payload");
-        assert!(matches!(v.anomalies[0], ZipAnomaly::PrependedData { length: 17 }));
+        assert_eq!(
+            member_data(&z, &v.entries[0], &Limits::default())
+                .unwrap()
+                .as_ref(),
+            b"payload"
+        );
+        assert!(matches!(
+            v.anomalies[0],
+            ZipAnomaly::PrependedData { length: 17 }
+        ));
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! The symbolic machine on hand-assembled streams: each test pins one
 //! resolution technique.
 
-use sentrascan_formats::pickle::{analyze, GlobalUse, ImportKind};
 use sentrascan_formats::Limits;
+use sentrascan_formats::pickle::{GlobalUse, ImportKind, analyze};
 
 fn find<'a>(g: &'a [GlobalUse], dotted: &str) -> &'a GlobalUse {
-    g.iter().find(|u| u.dotted() == dotted).unwrap_or_else(|| panic!("{dotted} not in {g:#?}"))
+    g.iter()
+        .find(|u| u.dotted() == dotted)
+        .unwrap_or_else(|| panic!("{dotted} not in {g:#?}"))
 }
 
 fn su(s: &str) -> Vec<u8> {
@@ -66,7 +68,14 @@ fn getattr_on_import_module_derives_the_real_target() {
     let derived = find(&a.globals, "os.system");
     assert_eq!(derived.kind, ImportKind::Derived);
     assert_eq!(derived.calls, 1);
-    assert!(derived.via.as_deref().unwrap().contains("getattr(<module os>"), "{derived:?}");
+    assert!(
+        derived
+            .via
+            .as_deref()
+            .unwrap()
+            .contains("getattr(<module os>"),
+        "{derived:?}"
+    );
     assert_eq!(find(&a.globals, "builtins.getattr").calls, 1);
 }
 
@@ -90,12 +99,19 @@ fn computed_stack_global_operand_is_unresolved_but_evaluated() {
     assert_eq!(a.unresolved.len(), 1, "{:#?}", a.unresolved);
     assert_eq!(a.unresolved[0].opcode, "STACK_GLOBAL");
     assert_eq!(a.unresolved[0].computed.as_deref(), Some("os.system"));
-    assert!(a.globals.iter().any(|g| g.dotted() == "os.system" && g.kind == ImportKind::Derived));
+    assert!(
+        a.globals
+            .iter()
+            .any(|g| g.dotted() == "os.system" && g.kind == ImportKind::Derived)
+    );
 }
 
 #[test]
 fn payload_then_garbage_keeps_the_payload_and_reports_the_break() {
-    let a = analyze(b"cposix\nsystem\n(S'echo'\ntR\xff\xfegarbage", &Limits::default());
+    let a = analyze(
+        b"cposix\nsystem\n(S'echo'\ntR\xff\xfegarbage",
+        &Limits::default(),
+    );
     assert_eq!(find(&a.globals, "posix.system").calls, 1);
     assert_eq!(a.malformations.len(), 1);
     assert!(a.malformations[0].message.contains("invalid opcode"));

@@ -16,7 +16,9 @@ pub enum OutputFormat {
     Json,
     Markdown,
     /// Human-readable terminal text, with ANSI colour when `color` is set.
-    Text { color: bool },
+    Text {
+        color: bool,
+    },
 }
 
 /// Renders `report` in `format`.
@@ -30,7 +32,8 @@ pub fn render(report: &ScanReport, format: OutputFormat) -> String {
 
 /// The JSON report (the schema in `docs/report.schema.json`), pretty-printed.
 pub fn json(report: &ScanReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -18,7 +18,9 @@ fn title_case(s: &str) -> String {
     s.split('_')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -35,7 +37,11 @@ pub fn markdown(r: &ScanReport) -> String {
     let _ = writeln!(o, "**Scan ID**: {}  ", r.scan_id);
     let _ = writeln!(o, "**Date**: {}  ", r.timestamp);
     let _ = writeln!(o, "**Format**: {}  ", r.model_format);
-    let _ = writeln!(o, "**Result**: {result} (fails at {} and above)\n", r.scan_result.fail_threshold);
+    let _ = writeln!(
+        o,
+        "**Result**: {result} (fails at {} and above)\n",
+        r.scan_result.fail_threshold
+    );
     let s = &r.scan_result;
     let _ = writeln!(o, "## Summary");
     let _ = writeln!(o, "- **Critical Issues**: {}", s.critical);
@@ -53,9 +59,19 @@ pub fn markdown(r: &ScanReport) -> String {
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(o, "## {} Findings\n", title_case(&sev.as_str().to_lowercase()));
+        let _ = writeln!(
+            o,
+            "## {} Findings\n",
+            title_case(&sev.as_str().to_lowercase())
+        );
         for f in group {
-            let _ = writeln!(o, "### {} {}: {}", icon(sev), title_case(f.category.as_str()), f.title);
+            let _ = writeln!(
+                o,
+                "### {} {}: {}",
+                icon(sev),
+                title_case(f.category.as_str()),
+                f.title
+            );
             let _ = writeln!(o, "**Rule**: `{}` {}  ", f.rule, f.rule_name);
             let _ = writeln!(o, "**Location**: `{}`  ", f.location);
             let _ = writeln!(o, "**Scanner**: {}\n", f.scanner);
@@ -84,7 +100,11 @@ pub fn markdown(r: &ScanReport) -> String {
             FileStatus::Inconclusive => "inconclusive",
             FileStatus::Error => "error",
         };
-        let note = f.message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default();
+        let note = f
+            .message
+            .as_deref()
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
             "| `{}` | {} | {status}{note} | {} | `{}` |",

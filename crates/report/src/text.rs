@@ -43,8 +43,16 @@ pub fn text(r: &ScanReport, color: bool) -> String {
         if let Some(m) = &file.message {
             let _ = writeln!(o, "  {}", p.wrap("2", m));
         }
-        let mut fs: Vec<_> = r.findings.iter().filter(|f| f.location_detail.file == file.path).collect();
-        fs.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.sort_key().cmp(&b.sort_key())));
+        let mut fs: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.location_detail.file == file.path)
+            .collect();
+        fs.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.sort_key().cmp(&b.sort_key()))
+        });
         for f in fs {
             let _ = writeln!(o, "  {} {} {}", p.sev(f.severity), f.rule, f.title);
             let _ = writeln!(o, "           at {}", f.location);

@@ -24,18 +24,29 @@ pub struct Location {
 
 impl Location {
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), members: Vec::new(), offset: None }
+        Location {
+            file: file.into(),
+            members: Vec::new(),
+            offset: None,
+        }
     }
 
     /// This location, one container level deeper.
     pub fn member(&self, name: impl Into<String>) -> Self {
         let mut members = self.members.clone();
         members.push(name.into());
-        Location { file: self.file.clone(), members, offset: None }
+        Location {
+            file: self.file.clone(),
+            members,
+            offset: None,
+        }
     }
 
     pub fn at(&self, offset: u64) -> Self {
-        Location { offset: Some(offset), ..self.clone() }
+        Location {
+            offset: Some(offset),
+            ..self.clone()
+        }
     }
 }
 
@@ -128,7 +139,7 @@ impl Finding {
     /// Re-root this finding one container level deeper than `outer`.
     pub fn nest_under(&mut self, outer: &Location) {
         let mut loc = outer.clone();
-        loc.members.extend(self.location_detail.members.drain(..));
+        loc.members.append(&mut self.location_detail.members);
         loc.offset = self.location_detail.offset;
         self.location = loc.to_string();
         self.location_detail = loc;
@@ -152,7 +163,10 @@ mod tests {
 
     #[test]
     fn location_renders_member_chain_and_offset() {
-        let loc = Location::file("outer.zip").member("inner.tar").member("data.pkl").at(0x1f);
+        let loc = Location::file("outer.zip")
+            .member("inner.tar")
+            .member("data.pkl")
+            .at(0x1f);
         assert_eq!(loc.to_string(), "outer.zip!/inner.tar!/data.pkl@0x1f");
         assert_eq!(Location::file("m.pkl").to_string(), "m.pkl");
     }

@@ -112,7 +112,10 @@ mod tests {
             ModelFormat::Gguf,
             ModelFormat::Directory,
         ] {
-            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.as_str()));
+            assert_eq!(
+                serde_json::to_string(&f).unwrap(),
+                format!("\"{}\"", f.as_str())
+            );
         }
     }
 }

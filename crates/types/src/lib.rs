@@ -14,10 +14,8 @@ mod severity;
 
 pub use finding::{Evidence, Finding, Location};
 pub use format::ModelFormat;
-pub use report::{
-    FileReport, FileStatus, ScanMetadata, ScanReport, ScanSummary, Verdict,
-};
-pub use rule::{RuleMeta, RuleFamily};
+pub use report::{FileReport, FileStatus, ScanMetadata, ScanReport, ScanSummary, Verdict};
+pub use rule::{RuleFamily, RuleMeta};
 pub use severity::{Category, Severity};
 
 /// Version of the engine, reported in every scan.

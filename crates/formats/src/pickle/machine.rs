@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use base64::Engine as _;
 
-use super::ops::{decode_at, Arg, DecodeError, Op, Opcode};
+use super::ops::{Arg, DecodeError, Op, Opcode, decode_at};
 use super::text::{decode_raw_unicode_escape, decode_string_repr, parse_int_line};
 use super::value::{Blob, ContainerKind, GlobalRef, ObjKind, Text, Value};
 use super::view::*;
@@ -168,7 +168,11 @@ impl<'l> Analyzer<'l> {
     fn charge_resync(&mut self, n: usize, at: usize) {
         self.resync_bytes = self.resync_bytes.saturating_add(n as u64);
         if self.resync_bytes > self.limits.max_resync_scan_bytes {
-            self.hit("max_resync_scan_bytes", self.limits.max_resync_scan_bytes, at);
+            self.hit(
+                "max_resync_scan_bytes",
+                self.limits.max_resync_scan_bytes,
+                at,
+            );
         }
     }
 
@@ -204,7 +208,11 @@ impl<'l> Analyzer<'l> {
 
     fn hit(&mut self, limit: &'static str, value: u64, offset: usize) {
         if self.out.limit.is_none() {
-            self.out.limit = Some(LimitHit { limit, value, offset: offset as u64 });
+            self.out.limit = Some(LimitHit {
+                limit,
+                value,
+                offset: offset as u64,
+            });
         }
     }
 
@@ -236,20 +244,31 @@ impl<'l> Analyzer<'l> {
             self.run_nested(cand);
         }
         match end {
-            StreamEnd::Broken { at, .. } => StreamEnd::Broken { at, imports: imported },
+            StreamEnd::Broken { at, .. } => StreamEnd::Broken {
+                at,
+                imports: imported,
+            },
             other => other,
         }
     }
 
     fn run_nested(&mut self, cand: NestedCandidate) {
         if self.depth >= self.limits.max_nested_depth {
-            self.hit("max_nested_depth", u64::from(self.limits.max_nested_depth), cand.offset);
+            self.hit(
+                "max_nested_depth",
+                u64::from(self.limits.max_nested_depth),
+                cand.offset,
+            );
             return;
         }
         let len = cand.bytes.len() as u64;
         self.nested_bytes = self.nested_bytes.saturating_add(len);
         if self.nested_bytes > self.limits.max_nested_bytes {
-            self.hit("max_nested_bytes", self.limits.max_nested_bytes, cand.offset);
+            self.hit(
+                "max_nested_bytes",
+                self.limits.max_nested_bytes,
+                cand.offset,
+            );
             return;
         }
         let mut inner = Analyzer::new(self.limits);
@@ -274,7 +293,14 @@ impl<'l> Analyzer<'l> {
         });
     }
 
-    fn import(&mut self, module: &str, name: &str, kind: ImportKind, via: Option<String>, offset: usize) -> Rc<GlobalRef> {
+    fn import(
+        &mut self,
+        module: &str,
+        name: &str,
+        kind: ImportKind,
+        via: Option<String>,
+        offset: usize,
+    ) -> Rc<GlobalRef> {
         let key = (module.to_string(), name.to_string(), kind, via);
         let index = match self.index.get(&key) {
             Some(&i) => {
@@ -299,14 +325,28 @@ impl<'l> Analyzer<'l> {
                 i
             }
         };
-        Rc::new(GlobalRef { module: module.to_string(), name: name.to_string(), index })
+        Rc::new(GlobalRef {
+            module: module.to_string(),
+            name: name.to_string(),
+            index,
+        })
     }
 
-    fn record_call(&mut self, g: &GlobalRef, opcode: &'static str, args: &[Value<'_>], offset: usize) {
+    fn record_call(
+        &mut self,
+        g: &GlobalRef,
+        opcode: &'static str,
+        args: &[Value<'_>],
+        offset: usize,
+    ) {
         if let Some(u) = self.out.globals.get_mut(g.index) {
             u.calls = u.calls.saturating_add(1);
             if u.first_call.is_none() {
-                u.first_call = Some(CallSite { offset: offset as u64, opcode, args: render_args(args) });
+                u.first_call = Some(CallSite {
+                    offset: offset as u64,
+                    opcode,
+                    args: render_args(args),
+                });
             }
         }
     }
@@ -324,8 +364,12 @@ fn plausible_stream_start(data: &[u8], pos: usize) -> bool {
     match data.get(pos) {
         Some(0x80) => matches!(data.get(pos.saturating_add(1)), Some(2..=5)),
         Some(b'c') | Some(b'i') => {
-            let Some(rest) = data.get(pos.saturating_add(1)..) else { return false };
-            let Some((m, after)) = ident_line(rest) else { return false };
+            let Some(rest) = data.get(pos.saturating_add(1)..) else {
+                return false;
+            };
+            let Some((m, after)) = ident_line(rest) else {
+                return false;
+            };
             let _ = m;
             ident_line(after).is_some()
         }
@@ -341,7 +385,10 @@ fn ident_line(b: &[u8]) -> Option<(&[u8], &[u8])> {
     if !(first.is_ascii_alphabetic() || first == b'_') {
         return None;
     }
-    if !line.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.') {
+    if !line
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+    {
         return None;
     }
     Some((line, b.get(nl.saturating_add(1)..)?))
@@ -361,7 +408,11 @@ struct Memo<'a> {
 
 impl<'a> Memo<'a> {
     fn new() -> Self {
-        Memo { dense: Vec::new(), sparse: HashMap::new(), count: 0 }
+        Memo {
+            dense: Vec::new(),
+            sparse: HashMap::new(),
+            count: 0,
+        }
     }
 
     fn put(&mut self, key: u64, v: Value<'a>) {
@@ -383,10 +434,10 @@ impl<'a> Memo<'a> {
     }
 
     fn get(&self, key: u64) -> Option<&Value<'a>> {
-        if let Ok(k) = usize::try_from(key) {
-            if let Some(Some(v)) = self.dense.get(k) {
-                return Some(v);
-            }
+        if let Ok(k) = usize::try_from(key)
+            && let Some(Some(v)) = self.dense.get(k)
+        {
+            return Some(v);
         }
         self.sparse.get(&key)
     }
@@ -440,14 +491,18 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         let limits = self.an.limits;
         loop {
             if self.an.out.ops >= limits.max_pickle_ops {
-                self.an.hit("max_pickle_ops", limits.max_pickle_ops, self.pos);
+                self.an
+                    .hit("max_pickle_ops", limits.max_pickle_ops, self.pos);
                 return StreamEnd::Limit;
             }
             let (op, next) = match decode_at(self.data, self.pos, limits.max_text_line) {
                 Ok(x) => x,
                 Err(e) => {
                     self.malformed_decode(&e);
-                    return StreamEnd::Broken { at: e.offset(), imports: false };
+                    return StreamEnd::Broken {
+                        at: e.offset(),
+                        imports: false,
+                    };
                 }
             };
             self.an.out.ops = self.an.out.ops.saturating_add(1);
@@ -461,11 +516,16 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 }
             }
             if self.stack.len().saturating_add(self.marks.len()) > limits.max_stack_depth {
-                self.an.hit("max_stack_depth", limits.max_stack_depth as u64, op.offset);
+                self.an
+                    .hit("max_stack_depth", limits.max_stack_depth as u64, op.offset);
                 return StreamEnd::Limit;
             }
             if self.memo.count > limits.max_memo_entries {
-                self.an.hit("max_memo_entries", limits.max_memo_entries as u64, op.offset);
+                self.an.hit(
+                    "max_memo_entries",
+                    limits.max_memo_entries as u64,
+                    op.offset,
+                );
                 return StreamEnd::Limit;
             }
         }
@@ -478,18 +538,27 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     fn malformed_at(&mut self, offset: usize, message: String) {
         self.malformed = self.malformed.saturating_add(1);
         if self.malformed <= MAX_MALFORMATIONS_PER_STREAM {
-            self.an.out.malformations.push(Malformation { offset: offset as u64, message });
+            self.an.out.malformations.push(Malformation {
+                offset: offset as u64,
+                message,
+            });
         }
     }
 
     fn pop(&mut self, op: &Op<'_>) -> Value<'a> {
         let floor = self.marks.last().copied().unwrap_or(0);
-        if self.stack.len() > floor {
-            if let Some(v) = self.stack.pop() {
-                return v;
-            }
+        if self.stack.len() > floor
+            && let Some(v) = self.stack.pop()
+        {
+            return v;
         }
-        self.malformed_at(op.offset, format!("{} at offset {:#x} pops from an empty stack", op.code, op.offset));
+        self.malformed_at(
+            op.offset,
+            format!(
+                "{} at offset {:#x} pops from an empty stack",
+                op.code, op.offset
+            ),
+        );
         Value::Unknown
     }
 
@@ -498,7 +567,13 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         if self.stack.len() > floor {
             return self.stack.last().cloned();
         }
-        self.malformed_at(op.offset, format!("{} at offset {:#x} needs a value on the stack", op.code, op.offset));
+        self.malformed_at(
+            op.offset,
+            format!(
+                "{} at offset {:#x} needs a value on the stack",
+                op.code, op.offset
+            ),
+        );
         None
     }
 
@@ -506,7 +581,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         match self.marks.pop() {
             Some(m) => self.stack.split_off(m.min(self.stack.len())),
             None => {
-                self.malformed_at(op.offset, format!("{} at offset {:#x} has no MARK", op.code, op.offset));
+                self.malformed_at(
+                    op.offset,
+                    format!("{} at offset {:#x} has no MARK", op.code, op.offset),
+                );
                 Vec::new()
             }
         }
@@ -542,9 +620,14 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             Ok(s) => Value::Str(Text::Borrowed(s)),
             Err(_) => {
                 if strict_utf8 {
-                    self.malformed_at(op.offset, format!("{} at offset {:#x} is not valid UTF-8", op.code, op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!("{} at offset {:#x} is not valid UTF-8", op.code, op.offset),
+                    );
                 }
-                Value::Str(Text::Owned(Rc::from(String::from_utf8_lossy(bytes).as_ref())))
+                Value::Str(Text::Owned(Rc::from(
+                    String::from_utf8_lossy(bytes).as_ref(),
+                )))
             }
         };
         if bytes.len() >= MIN_NESTED_LEN {
@@ -566,29 +649,49 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             return;
         }
         if looks_like_pickle(b) {
-            self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Raw, bytes: b.to_vec() });
+            self.nested.push(NestedCandidate {
+                offset,
+                encoding: NestedEncoding::Raw,
+                bytes: b.to_vec(),
+            });
             return;
         }
         if b.starts_with(b"gA") && b.len() >= 12 {
-            let clean: Vec<u8> = b.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&clean) {
-                if looks_like_pickle(&decoded) {
-                    self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Base64, bytes: decoded });
-                }
+            let clean: Vec<u8> = b
+                .iter()
+                .copied()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&clean)
+                && looks_like_pickle(&decoded)
+            {
+                self.nested.push(NestedCandidate {
+                    offset,
+                    encoding: NestedEncoding::Base64,
+                    bytes: decoded,
+                });
             }
             return;
         }
         let hexish = b.len() >= 16
-            && b.len() % 2 == 0
+            && b.len().is_multiple_of(2)
             && (b.starts_with(b"80") || b.starts_with(b"63"))
             && b.iter().all(u8::is_ascii_hexdigit);
         if hexish {
             let decoded: Vec<u8> = b
                 .chunks_exact(2)
-                .filter_map(|p| std::str::from_utf8(p).ok().and_then(|s| u8::from_str_radix(s, 16).ok()))
+                .filter_map(|p| {
+                    std::str::from_utf8(p)
+                        .ok()
+                        .and_then(|s| u8::from_str_radix(s, 16).ok())
+                })
                 .collect();
             if looks_like_pickle(&decoded) {
-                self.nested.push(NestedCandidate { offset, encoding: NestedEncoding::Hex, bytes: decoded });
+                self.nested.push(NestedCandidate {
+                    offset,
+                    encoding: NestedEncoding::Hex,
+                    bytes: decoded,
+                });
             }
         }
     }
@@ -599,7 +702,13 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             Arg::Line(l) => match parse_int_line(l) {
                 Some(Ok(n)) if n >= 0 => Some(n as u64),
                 _ => {
-                    self.malformed_at(op.offset, format!("{} at offset {:#x} has an invalid memo key", op.code, op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!(
+                            "{} at offset {:#x} has an invalid memo key",
+                            op.code, op.offset
+                        ),
+                    );
                     None
                 }
             },
@@ -620,7 +729,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 if self.stack.len() > floor {
                     self.stack.pop();
                 } else if self.marks.pop().is_none() {
-                    self.malformed_at(op.offset, format!("POP at offset {:#x} on an empty stack", op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!("POP at offset {:#x} on an empty stack", op.offset),
+                    );
                 }
             }
             O::PopMark => {
@@ -634,19 +746,28 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
             O::Float => {
                 let v = match op.arg {
-                    Arg::Line(l) => std::str::from_utf8(l).ok().and_then(|s| s.trim().parse::<f64>().ok()),
+                    Arg::Line(l) => std::str::from_utf8(l)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<f64>().ok()),
                     _ => None,
                 };
                 match v {
                     Some(f) => self.push(Value::Float(f)),
                     None => {
-                        self.malformed_at(op.offset, format!("FLOAT at offset {:#x} is not a number", op.offset));
+                        self.malformed_at(
+                            op.offset,
+                            format!("FLOAT at offset {:#x} is not a number", op.offset),
+                        );
                         self.push(Value::Unknown);
                     }
                 }
             }
             O::Int | O::Long => {
-                let line = if let Arg::Line(l) = op.arg { l } else { &[][..] };
+                let line = if let Arg::Line(l) = op.arg {
+                    l
+                } else {
+                    &[][..]
+                };
                 let v = if op.code == O::Int && line == b"00" {
                     Value::Bool(false)
                 } else if op.code == O::Int && line == b"01" {
@@ -656,7 +777,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                         Some(Ok(i)) => Value::Int(i),
                         Some(Err(digits)) => Value::BigInt(Rc::from(format!("of {digits} digits"))),
                         None => {
-                            self.malformed_at(op.offset, format!("{} at offset {:#x} is not an integer", op.code, op.offset));
+                            self.malformed_at(
+                                op.offset,
+                                format!("{} at offset {:#x} is not an integer", op.code, op.offset),
+                            );
                             Value::Unknown
                         }
                     }
@@ -719,7 +843,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                         self.push(Value::Str(Text::Owned(Rc::from(s))));
                     }
                     None => {
-                        self.malformed_at(op.offset, format!("STRING at offset {:#x} is not a quoted string", op.offset));
+                        self.malformed_at(
+                            op.offset,
+                            format!("STRING at offset {:#x} is not a quoted string", op.offset),
+                        );
                         self.push(Value::Unknown);
                     }
                 }
@@ -779,11 +906,19 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                     match &target {
                         Value::Global(g) => {
                             let t = MutationTarget::Global(g.path());
-                            self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: "BUILD", target: t });
+                            self.an.out.mutations.push(Mutation {
+                                offset: op.offset as u64,
+                                opcode: "BUILD",
+                                target: t,
+                            });
                         }
                         Value::Module(m) => {
                             let t = MutationTarget::Global(m.to_string());
-                            self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: "BUILD", target: t });
+                            self.an.out.mutations.push(Mutation {
+                                offset: op.offset as u64,
+                                opcode: "BUILD",
+                                target: t,
+                            });
                         }
                         Value::Obj(o) => {
                             if let Ok(mut o) = o.try_borrow_mut() {
@@ -799,11 +934,15 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                     let module = String::from_utf8_lossy(m);
                     let name = String::from_utf8_lossy(n);
                     if op.code == O::Global {
-                        let g = self.an.import(&module, &name, ImportKind::Global, None, op.offset);
+                        let g = self
+                            .an
+                            .import(&module, &name, ImportKind::Global, None, op.offset);
                         self.push(Value::Global(g));
                     } else {
                         let args = self.pop_mark(&op);
-                        let g = self.an.import(&module, &name, ImportKind::Inst, None, op.offset);
+                        let g = self
+                            .an
+                            .import(&module, &name, ImportKind::Inst, None, op.offset);
                         let r = self.call(Value::Global(g), args, "INST", &op);
                         self.push(r);
                     }
@@ -815,7 +954,13 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 let v = match (module.as_text(), name.as_text()) {
                     (Some(m), Some(n)) => {
                         let (m, n) = (m.to_string(), n.to_string());
-                        Value::Global(self.an.import(&m, &n, ImportKind::StackGlobal, None, op.offset))
+                        Value::Global(self.an.import(
+                            &m,
+                            &n,
+                            ImportKind::StackGlobal,
+                            None,
+                            op.offset,
+                        ))
                     }
                     _ => {
                         let reason = format!(
@@ -831,7 +976,13 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                             // Record what the computed operands name, so it is classified too.
                             if let (Some(m), Some(n)) = (module.any_text(), name.any_text()) {
                                 let (m, n) = (m.to_string(), n.to_string());
-                                self.an.import(&m, &n, ImportKind::Derived, Some(format!("computed STACK_GLOBAL {c}")), op.offset);
+                                self.an.import(
+                                    &m,
+                                    &n,
+                                    ImportKind::Derived,
+                                    Some(format!("computed STACK_GLOBAL {c}")),
+                                    op.offset,
+                                );
                             }
                         }
                         self.an.out.unresolved.push(Unresolved {
@@ -847,8 +998,11 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
             O::Dict => {
                 let items = self.pop_mark(&op);
-                if items.len() % 2 != 0 {
-                    self.malformed_at(op.offset, format!("DICT at offset {:#x} has an odd number of items", op.offset));
+                if !items.len().is_multiple_of(2) {
+                    self.malformed_at(
+                        op.offset,
+                        format!("DICT at offset {:#x} has an odd number of items", op.offset),
+                    );
                 }
                 self.push_container(ContainerKind::Dict, items, &op);
             }
@@ -886,11 +1040,19 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                             self.push(v);
                         }
                         None => {
-                            self.malformed_at(op.offset, format!("{} at offset {:#x} reads memo key {k}, which was never stored", op.code, op.offset));
+                            self.malformed_at(
+                                op.offset,
+                                format!(
+                                    "{} at offset {:#x} reads memo key {k}, which was never stored",
+                                    op.code, op.offset
+                                ),
+                            );
                             self.an.out.unresolved.push(Unresolved {
                                 offset: op.offset as u64,
                                 opcode: op.code.name(),
-                                reason: format!("memo key {k} was never stored; the value depends on the loader"),
+                                reason: format!(
+                                    "memo key {k} was never stored; the value depends on the loader"
+                                ),
                                 computed: None,
                             });
                             self.push(Value::Unknown);
@@ -901,10 +1063,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 }
             }
             O::Put | O::BinPut | O::LongBinPut => {
-                if let Some(k) = self.memo_key(&op) {
-                    if let Some(v) = self.top(&op) {
-                        self.memo.put(k, v);
-                    }
+                if let Some(k) = self.memo_key(&op)
+                    && let Some(v) = self.top(&op)
+                {
+                    self.memo.put(k, v);
                 }
             }
             O::Memoize => {
@@ -916,7 +1078,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             O::Obj => {
                 let mut items = self.pop_mark(&op);
                 if items.is_empty() {
-                    self.malformed_at(op.offset, format!("OBJ at offset {:#x} has no class", op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!("OBJ at offset {:#x} has no class", op.offset),
+                    );
                     self.push(Value::Unknown);
                 } else {
                     let args = items.split_off(1);
@@ -944,12 +1109,26 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             O::Proto => {
                 let n = if let Arg::Uint(n) = op.arg { n } else { 0 };
                 if self.protocol.is_some() {
-                    self.an.out.proto_anomalies.push(ProtoAnomaly { offset: op.offset as u64, protocol: n, problem: "repeated PROTO" });
+                    self.an.out.proto_anomalies.push(ProtoAnomaly {
+                        offset: op.offset as u64,
+                        protocol: n,
+                        problem: "repeated PROTO",
+                    });
                 } else if self.ops > 1 {
-                    self.an.out.proto_anomalies.push(ProtoAnomaly { offset: op.offset as u64, protocol: n, problem: "PROTO after the first opcode" });
+                    self.an.out.proto_anomalies.push(ProtoAnomaly {
+                        offset: op.offset as u64,
+                        protocol: n,
+                        problem: "PROTO after the first opcode",
+                    });
                 }
                 if n > 5 {
-                    self.malformed_at(op.offset, format!("PROTO at offset {:#x} declares unsupported protocol {n}", op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!(
+                            "PROTO at offset {:#x} declares unsupported protocol {n}",
+                            op.offset
+                        ),
+                    );
                 }
                 if self.protocol.is_none() {
                     self.protocol = Some(n.min(255) as u8);
@@ -957,14 +1136,24 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
             O::Ext1 | O::Ext2 | O::Ext4 => {
                 let code = if let Arg::Uint(c) = op.arg { c } else { 0 };
-                self.an.out.ext_refs.push(ExtRef { offset: op.offset as u64, code, called: false });
+                self.an.out.ext_refs.push(ExtRef {
+                    offset: op.offset as u64,
+                    code,
+                    called: false,
+                });
                 self.push(Value::Ext(code));
             }
             O::Frame => {
                 let len = if let Arg::Uint(n) = op.arg { n } else { 0 };
                 let remaining = self.data.len().saturating_sub(self.pos) as u64;
                 if len > remaining {
-                    self.malformed_at(op.offset, format!("FRAME at offset {:#x} declares {len} bytes, only {remaining} remain", op.offset));
+                    self.malformed_at(
+                        op.offset,
+                        format!(
+                            "FRAME at offset {:#x} declares {len} bytes, only {remaining} remain",
+                            op.offset
+                        ),
+                    );
                 }
             }
             O::NextBuffer => self.push(Value::Buffer),
@@ -978,7 +1167,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     fn persistent(&mut self, id: Literal, op: &Op<'_>) {
         let lit = Rc::new(id.clone());
         if self.an.out.persistent_ids.len() < MAX_PERSISTENT_IDS {
-            self.an.out.persistent_ids.push(PersistentId { offset: op.offset as u64, id });
+            self.an.out.persistent_ids.push(PersistentId {
+                offset: op.offset as u64,
+                id,
+            });
         }
         self.push(Value::Persistent(lit));
     }
@@ -987,16 +1179,24 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         match target {
             Value::Obj(o) => {
                 let mutation = {
-                    let Ok(mut o) = o.try_borrow_mut() else { return };
+                    let Ok(mut o) = o.try_borrow_mut() else {
+                        return;
+                    };
                     let added: u64 = items.iter().fold(0u64, |w, v| w.saturating_add(v.weight()));
                     o.weight = o.weight.saturating_add(added);
                     o.len = o.len.saturating_add(items.len() as u64);
-                    let room = self.an.limits.max_container_items.saturating_sub(o.items.len());
+                    let room = self
+                        .an
+                        .limits
+                        .max_container_items
+                        .saturating_sub(o.items.len());
                     let keep = items.len().min(room);
                     o.items.extend(items.into_iter().take(keep));
                     let w = o.weight;
                     let m = match &o.kind {
-                        ObjKind::Result(g) if matches!(op.code, Opcode::SetItem | Opcode::SetItems) => {
+                        ObjKind::Result(g)
+                            if matches!(op.code, Opcode::SetItem | Opcode::SetItems) =>
+                        {
                             Some(MutationTarget::CallResult(g.path()))
                         }
                         _ => None,
@@ -1005,16 +1205,28 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 };
                 self.check_weight(mutation.0, op);
                 if let Some(t) = mutation.1 {
-                    self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+                    self.an.out.mutations.push(Mutation {
+                        offset: op.offset as u64,
+                        opcode: op.code.name(),
+                        target: t,
+                    });
                 }
             }
             Value::Global(g) => {
                 let t = MutationTarget::Global(g.path());
-                self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+                self.an.out.mutations.push(Mutation {
+                    offset: op.offset as u64,
+                    opcode: op.code.name(),
+                    target: t,
+                });
             }
             Value::Module(m) => {
                 let t = MutationTarget::Global(m.to_string());
-                self.an.out.mutations.push(Mutation { offset: op.offset as u64, opcode: op.code.name(), target: t });
+                self.an.out.mutations.push(Mutation {
+                    offset: op.offset as u64,
+                    opcode: op.code.name(),
+                    target: t,
+                });
             }
             _ => {}
         }
@@ -1022,14 +1234,21 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
 
     /// A derived global: `module.name` reached through `via`.
     fn derived(&mut self, module: &str, name: &str, via: String, op: &Op<'_>) -> Value<'a> {
-        Value::Global(self.an.import(module, name, ImportKind::Derived, Some(via), op.offset))
+        Value::Global(
+            self.an
+                .import(module, name, ImportKind::Derived, Some(via), op.offset),
+        )
     }
 
     /// `getattr(obj, attr)` evaluated symbolically.
     fn getattr(&mut self, obj: &Value<'a>, attr: &str, via: &str, op: &Op<'_>) -> Value<'a> {
         match obj {
             Value::Global(g) => {
-                let name = if g.name.is_empty() { attr.to_string() } else { format!("{}.{attr}", g.name) };
+                let name = if g.name.is_empty() {
+                    attr.to_string()
+                } else {
+                    format!("{}.{attr}", g.name)
+                };
                 let module = g.module.clone();
                 self.derived(&module, &name, format!("{via}({}, {attr:?})", g.path()), op)
             }
@@ -1037,14 +1256,28 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 let m = m.to_string();
                 self.derived(&m, attr, format!("{via}(<module {m}>, {attr:?})"), op)
             }
-            Value::Str(_) | Value::Computed(_) => self.derived("builtins", &format!("str.{attr}"), format!("{via}(<str>, {attr:?})"), op),
-            Value::Bytes(_) => self.derived("builtins", &format!("bytes.{attr}"), format!("{via}(<bytes>, {attr:?})"), op),
+            Value::Str(_) | Value::Computed(_) => self.derived(
+                "builtins",
+                &format!("str.{attr}"),
+                format!("{via}(<str>, {attr:?})"),
+                op,
+            ),
+            Value::Bytes(_) => self.derived(
+                "builtins",
+                &format!("bytes.{attr}"),
+                format!("{via}(<bytes>, {attr:?})"),
+                op,
+            ),
             Value::Obj(o) => {
                 let owner = match o.try_borrow() {
                     Ok(o) => match &o.kind {
                         ObjKind::Result(g) => Some(g.path()),
-                        ObjKind::Container(ContainerKind::Dict) => Some("builtins.dict".to_string()),
-                        ObjKind::Container(ContainerKind::List) => Some("builtins.list".to_string()),
+                        ObjKind::Container(ContainerKind::Dict) => {
+                            Some("builtins.dict".to_string())
+                        }
+                        ObjKind::Container(ContainerKind::List) => {
+                            Some("builtins.list".to_string())
+                        }
                         ObjKind::Container(_) => None,
                     },
                     Err(_) => None,
@@ -1054,7 +1287,12 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                         let name = format!("{}.{attr}", p.trim_start_matches("builtins."));
                         self.derived("builtins", &name, format!("{via}(<{p}>, {attr:?})"), op)
                     }
-                    Some(p) => self.derived(&format!("{p}()"), attr, format!("{via}(<{p}() result>, {attr:?})"), op),
+                    Some(p) => self.derived(
+                        &format!("{p}()"),
+                        attr,
+                        format!("{via}(<{p}() result>, {attr:?})"),
+                        op,
+                    ),
                     None => Value::Unknown,
                 }
             }
@@ -1064,14 +1302,22 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
 
     /// Symbolic call: records it, and evaluates the resolvers and string
     /// builders attackers use to hide what is called.
-    fn call(&mut self, callee: Value<'a>, args: Vec<Value<'a>>, opcode: &'static str, op: &Op<'_>) -> Value<'a> {
+    fn call(
+        &mut self,
+        callee: Value<'a>,
+        args: Vec<Value<'a>>,
+        opcode: &'static str,
+        op: &Op<'_>,
+    ) -> Value<'a> {
         match callee {
             Value::Global(g) => {
                 self.an.record_call(&g, opcode, &args, op.offset);
                 self.eval_known(g, args, op)
             }
             Value::AttrGetter(attrs) => {
-                let Some(obj) = args.first().cloned() else { return Value::Unknown };
+                let Some(obj) = args.first().cloned() else {
+                    return Value::Unknown;
+                };
                 let mut cur = obj;
                 for a in attrs.iter() {
                     for part in a.split('.') {
@@ -1081,7 +1327,9 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 cur
             }
             Value::MethodCaller(mc) => {
-                let Some(obj) = args.first().cloned() else { return Value::Unknown };
+                let Some(obj) = args.first().cloned() else {
+                    return Value::Unknown;
+                };
                 let (name, margs) = (&mc.0, mc.1.items());
                 let target = self.getattr(&obj, name, "operator.methodcaller", op);
                 self.call(target, margs, "operator.methodcaller", op)
@@ -1093,7 +1341,14 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 self.call(f.clone(), all, "functools.partial", op)
             }
             Value::Ext(code) => {
-                if let Some(e) = self.an.out.ext_refs.iter_mut().rev().find(|e| e.code == code) {
+                if let Some(e) = self
+                    .an
+                    .out
+                    .ext_refs
+                    .iter_mut()
+                    .rev()
+                    .find(|e| e.code == code)
+                {
                     e.called = true;
                 }
                 Value::Unknown
@@ -1103,7 +1358,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 self.an.out.unresolved.push(Unresolved {
                     offset: op.offset as u64,
                     opcode,
-                    reason: format!("{opcode} calls {}, which is not an imported global", describe(&other)),
+                    reason: format!(
+                        "{opcode} calls {}, which is not an imported global",
+                        describe(&other)
+                    ),
                     computed: None,
                 });
                 Value::Unknown
@@ -1142,7 +1400,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 None => Value::Unknown,
             },
             "operator.attrgetter" => {
-                let attrs: Option<Vec<String>> = args.iter().map(|a| a.any_text().map(str::to_string)).collect();
+                let attrs: Option<Vec<String>> = args
+                    .iter()
+                    .map(|a| a.any_text().map(str::to_string))
+                    .collect();
                 match attrs {
                     Some(a) if !a.is_empty() => Value::AttrGetter(Rc::from(a)),
                     _ => Value::Unknown,
@@ -1151,7 +1412,11 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             "operator.methodcaller" => match text(0) {
                 Some(name) => {
                     let rest: Vec<Value<'a>> = args.into_iter().skip(1).collect();
-                    let tuple = Value::container(ContainerKind::Tuple, rest, self.an.limits.max_container_items);
+                    let tuple = Value::container(
+                        ContainerKind::Tuple,
+                        rest,
+                        self.an.limits.max_container_items,
+                    );
                     Value::MethodCaller(Rc::new((name, tuple)))
                 }
                 None => Value::Unknown,
@@ -1181,34 +1446,49 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 let sep = text(0);
                 let parts: Option<Vec<String>> = args
                     .get(1)
-                    .map(|l| l.items().iter().map(|v| v.any_text().map(str::to_string)).collect())
+                    .map(|l| {
+                        l.items()
+                            .iter()
+                            .map(|v| v.any_text().map(str::to_string))
+                            .collect()
+                    })
                     .unwrap_or(None);
                 match (sep, parts) {
                     (Some(s), Some(p)) => Value::Computed(Rc::from(p.join(&s))),
                     _ => Value::result_of(g),
                 }
             }
-            "operator.add" | "operator.concat" | "builtins.str.__add__" => match (text(0), text(1)) {
+            "operator.add" | "operator.concat" | "builtins.str.__add__" => match (text(0), text(1))
+            {
                 (Some(a), Some(b)) => Value::Computed(Rc::from(format!("{a}{b}"))),
                 _ => Value::result_of(g),
             },
             "codecs.decode" | "codecs.encode" => match (text(0), text(1)) {
-                (Some(s), Some(enc)) if matches!(enc.to_ascii_lowercase().as_str(), "rot13" | "rot_13" | "rot-13") => {
+                (Some(s), Some(enc))
+                    if matches!(
+                        enc.to_ascii_lowercase().as_str(),
+                        "rot13" | "rot_13" | "rot-13"
+                    ) =>
+                {
                     Value::Computed(Rc::from(rot13(&s)))
                 }
                 _ => Value::result_of(g),
             },
-            "builtins.str" | "builtins.str.lower" | "builtins.str.upper" | "builtins.str.strip" => match text(0) {
-                Some(s) => Value::Computed(Rc::from(match path.as_str() {
-                    "builtins.str.lower" => s.to_lowercase(),
-                    "builtins.str.upper" => s.to_uppercase(),
-                    "builtins.str.strip" => s.trim().to_string(),
-                    _ => s,
-                })),
-                None => Value::result_of(g),
-            },
+            "builtins.str" | "builtins.str.lower" | "builtins.str.upper" | "builtins.str.strip" => {
+                match text(0) {
+                    Some(s) => Value::Computed(Rc::from(match path.as_str() {
+                        "builtins.str.lower" => s.to_lowercase(),
+                        "builtins.str.upper" => s.to_uppercase(),
+                        "builtins.str.strip" => s.trim().to_string(),
+                        _ => s,
+                    })),
+                    None => Value::result_of(g),
+                }
+            }
             "builtins.bytes.decode" => match args.first() {
-                Some(Value::Bytes(b)) => Value::Computed(Rc::from(String::from_utf8_lossy(b.as_bytes()).as_ref())),
+                Some(Value::Bytes(b)) => {
+                    Value::Computed(Rc::from(String::from_utf8_lossy(b.as_bytes()).as_ref()))
+                }
                 _ => Value::result_of(g),
             },
             _ => Value::result_of(g),
@@ -1219,8 +1499,12 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
 fn rot13(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            'a'..='z' => (((c as u8 - b'a') + 13) % 26 + b'a') as char,
-            'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
+            'a'..='z' => {
+                ((c as u8).wrapping_sub(b'a').wrapping_add(13) % 26).wrapping_add(b'a') as char
+            }
+            'A'..='Z' => {
+                ((c as u8).wrapping_sub(b'A').wrapping_add(13) % 26).wrapping_add(b'A') as char
+            }
             _ => c,
         })
         .collect()
@@ -1239,15 +1523,26 @@ fn long_value<'a>(b: &[u8]) -> Value<'a> {
         }
         return Value::Int(i64::from_le_bytes(buf));
     }
-    let hex: String = b.iter().rev().take(32).map(|x| format!("{x:02x}")).collect();
+    let hex: String = b
+        .iter()
+        .rev()
+        .take(32)
+        .map(|x| format!("{x:02x}"))
+        .collect();
     let hex = hex.trim_start_matches('0');
-    Value::BigInt(Rc::from(if b.len() > 32 { format!("0x{hex}… ({} bytes)", b.len()) } else { format!("0x{hex}") }))
+    Value::BigInt(Rc::from(if b.len() > 32 {
+        format!("0x{hex}… ({} bytes)", b.len())
+    } else {
+        format!("0x{hex}")
+    }))
 }
 
 fn looks_like_pickle(b: &[u8]) -> bool {
     match b {
         [0x80, 2..=5, next, ..] => super::ops::Opcode::from_byte(*next).is_some(),
-        [b'c', rest @ ..] => ident_line(rest).and_then(|(_, after)| ident_line(after)).is_some(),
+        [b'c', rest @ ..] => ident_line(rest)
+            .and_then(|(_, after)| ident_line(after))
+            .is_some(),
         _ => false,
     }
 }
@@ -1268,4 +1563,3 @@ fn describe(v: &Value<'_>) -> String {
         other => format!("{}", other.to_literal(1)),
     }
 }
-

@@ -8,7 +8,7 @@ pub mod text;
 mod value;
 pub mod view;
 
-pub use machine::{analyze, Analyzer, StreamEnd};
+pub use machine::{Analyzer, StreamEnd, analyze};
 pub use view::*;
 
 /// True when `data` plausibly starts with a pickle stream: a PROTO opcode
@@ -24,7 +24,7 @@ pub fn sniff(data: &[u8]) -> bool {
 fn sniff_legacy(data: &[u8]) -> bool {
     use ops::Opcode;
     let mut pos = 0usize;
-    let mut n = 0;
+    let mut n: u32 = 0;
     while n < 64 {
         match ops::decode_at(data, pos, 4096) {
             Ok((op, next)) => {
@@ -62,7 +62,7 @@ fn sniff_legacy(data: &[u8]) -> bool {
                     return false;
                 }
                 pos = next;
-                n += 1;
+                n = n.saturating_add(1);
             }
             Err(_) => return false,
         }

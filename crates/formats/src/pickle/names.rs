@@ -56,8 +56,17 @@ mod tests {
         assert_eq!(canonical_path("posix", "system"), "os.system");
         assert_eq!(canonical_path("nt", "system"), "os.system");
         assert_eq!(canonical_path("__builtin__", "eval"), "builtins.eval");
-        assert_eq!(canonical_path("_operator", "attrgetter"), "operator.attrgetter");
-        assert_eq!(canonical_path("numpy.core.multiarray", "_reconstruct"), "numpy._core.multiarray._reconstruct");
-        assert_eq!(canonical_path("collections", "OrderedDict"), "collections.OrderedDict");
+        assert_eq!(
+            canonical_path("_operator", "attrgetter"),
+            "operator.attrgetter"
+        );
+        assert_eq!(
+            canonical_path("numpy.core.multiarray", "_reconstruct"),
+            "numpy._core.multiarray._reconstruct"
+        );
+        assert_eq!(
+            canonical_path("collections", "OrderedDict"),
+            "collections.OrderedDict"
+        );
     }
 }

@@ -302,11 +302,26 @@ pub enum DecodeError {
     #[error("invalid opcode byte {byte:#04x} at offset {offset:#x}")]
     InvalidOpcode { offset: usize, byte: u8 },
     #[error("{opcode} at offset {offset:#x} needs {needed} operand bytes, only {available} remain")]
-    Truncated { offset: usize, opcode: &'static str, needed: u64, available: u64 },
-    #[error("{opcode} at offset {offset:#x} has a text operand with no newline within {limit} bytes")]
-    UnterminatedLine { offset: usize, opcode: &'static str, limit: usize },
+    Truncated {
+        offset: usize,
+        opcode: &'static str,
+        needed: u64,
+        available: u64,
+    },
+    #[error(
+        "{opcode} at offset {offset:#x} has a text operand with no newline within {limit} bytes"
+    )]
+    UnterminatedLine {
+        offset: usize,
+        opcode: &'static str,
+        limit: usize,
+    },
     #[error("{opcode} at offset {offset:#x} declares a negative length {length}")]
-    NegativeLength { offset: usize, opcode: &'static str, length: i64 },
+    NegativeLength {
+        offset: usize,
+        opcode: &'static str,
+        length: i64,
+    },
 }
 
 impl DecodeError {
@@ -364,7 +379,11 @@ pub fn decode_at(data: &[u8], pos: usize, max_line: usize) -> Result<(Op<'_>, us
                 a.copy_from_slice(prefix);
                 let v = i64::from(i32::from_le_bytes(a));
                 if v < 0 {
-                    return Err(DecodeError::NegativeLength { offset: pos, opcode: code.name(), length: v });
+                    return Err(DecodeError::NegativeLength {
+                        offset: pos,
+                        opcode: code.name(),
+                        length: v,
+                    });
                 }
                 v as u64
             } else {
@@ -380,24 +399,43 @@ pub fn decode_at(data: &[u8], pos: usize, max_line: usize) -> Result<(Op<'_>, us
             (Arg::Bytes(bytes), n.saturating_add(len))
         }
         Layout::Line => {
-            let (line, used) = read_line(rest, max_line).ok_or(line_error(pos, code, rest, max_line))?;
+            let (line, used) =
+                read_line(rest, max_line).ok_or(line_error(pos, code, rest, max_line))?;
             (Arg::Line(line), used)
         }
         Layout::TwoLines => {
-            let (a, used_a) = read_line(rest, max_line).ok_or(line_error(pos, code, rest, max_line))?;
+            let (a, used_a) =
+                read_line(rest, max_line).ok_or(line_error(pos, code, rest, max_line))?;
             let rest2 = rest.get(used_a..).unwrap_or(&[]);
-            let (b, used_b) = read_line(rest2, max_line).ok_or(line_error(pos, code, rest2, max_line))?;
+            let (b, used_b) =
+                read_line(rest2, max_line).ok_or(line_error(pos, code, rest2, max_line))?;
             (Arg::Lines(a, b), used_a.saturating_add(used_b))
         }
     };
-    Ok((Op { offset: pos, code, arg }, start.saturating_add(used)))
+    Ok((
+        Op {
+            offset: pos,
+            code,
+            arg,
+        },
+        start.saturating_add(used),
+    ))
 }
 
 fn line_error(pos: usize, code: Opcode, rest: &[u8], max_line: usize) -> DecodeError {
     if rest.len() <= max_line {
-        DecodeError::Truncated { offset: pos, opcode: code.name(), needed: rest.len() as u64 + 1, available: rest.len() as u64 }
+        DecodeError::Truncated {
+            offset: pos,
+            opcode: code.name(),
+            needed: (rest.len() as u64).saturating_add(1),
+            available: rest.len() as u64,
+        }
     } else {
-        DecodeError::UnterminatedLine { offset: pos, opcode: code.name(), limit: max_line }
+        DecodeError::UnterminatedLine {
+            offset: pos,
+            opcode: code.name(),
+            limit: max_line,
+        }
     }
 }
 
@@ -409,7 +447,9 @@ fn read_line(rest: &[u8], max_line: usize) -> Option<(&[u8], usize)> {
 }
 
 fn le_uint(b: &[u8]) -> u64 {
-    b.iter().rev().fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
+    b.iter()
+        .rev()
+        .fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
 }
 
 /// Iterates over the opcodes of one stream, stopping after STOP or at the
@@ -423,7 +463,12 @@ pub struct Ops<'a> {
 
 impl<'a> Ops<'a> {
     pub fn new(data: &'a [u8], start: usize, max_line: usize) -> Self {
-        Ops { data, pos: start, max_line, done: false }
+        Ops {
+            data,
+            pos: start,
+            max_line,
+            done: false,
+        }
     }
 
     /// Position of the next opcode to decode.
@@ -489,20 +534,32 @@ mod tests {
         // BINBYTES8 declaring 2^63 bytes.
         let data = [0x8e, 0, 0, 0, 0, 0, 0, 0, 0x80, b'x'];
         let err = all(&data).pop().unwrap().unwrap_err();
-        assert!(matches!(err, DecodeError::Truncated { offset: 0, .. }), "{err}");
+        assert!(
+            matches!(err, DecodeError::Truncated { offset: 0, .. }),
+            "{err}"
+        );
     }
 
     #[test]
     fn negative_binstring_length_is_an_error() {
         let data = [b'T', 0xff, 0xff, 0xff, 0xff];
-        assert!(matches!(all(&data)[0], Err(DecodeError::NegativeLength { .. })));
+        assert!(matches!(
+            all(&data)[0],
+            Err(DecodeError::NegativeLength { .. })
+        ));
     }
 
     #[test]
     fn invalid_opcode_reports_offset() {
         let data = b"N\xff";
         let r = all(data);
-        assert_eq!(r[1], Err(DecodeError::InvalidOpcode { offset: 1, byte: 0xff }));
+        assert_eq!(
+            r[1],
+            Err(DecodeError::InvalidOpcode {
+                offset: 1,
+                byte: 0xff
+            })
+        );
     }
 
     #[test]

@@ -25,11 +25,13 @@ pub fn decode_string_repr(line: &[u8]) -> Option<Vec<u8>> {
             b't' => out.push(b'\t'),
             b'r' => out.push(b'\r'),
             b'0'..=b'7' => {
-                let mut v = u32::from(e - b'0');
+                let mut v = u32::from(e.wrapping_sub(b'0'));
                 for _ in 0..2 {
                     match it.peek() {
                         Some(&d @ b'0'..=b'7') => {
-                            v = v * 8 + u32::from(d - b'0');
+                            v = v
+                                .wrapping_mul(8)
+                                .wrapping_add(u32::from(d.wrapping_sub(b'0')));
                             it.next();
                         }
                         _ => break,
@@ -41,7 +43,7 @@ pub fn decode_string_repr(line: &[u8]) -> Option<Vec<u8>> {
                 let h = it.next().and_then(hex_val);
                 let l = it.next().and_then(hex_val);
                 match (h, l) {
-                    (Some(h), Some(l)) => out.push(h * 16 + l),
+                    (Some(h), Some(l)) => out.push(h.wrapping_mul(16).wrapping_add(l)),
                     _ => return None,
                 }
             }
@@ -135,7 +137,10 @@ mod tests {
     fn int_lines() {
         assert_eq!(parse_int_line(b"42"), Some(Ok(42)));
         assert_eq!(parse_int_line(b"-7L"), Some(Ok(-7)));
-        assert_eq!(parse_int_line(b"123456789012345678901234567890"), Some(Err(30)));
+        assert_eq!(
+            parse_int_line(b"123456789012345678901234567890"),
+            Some(Err(30))
+        );
         assert_eq!(parse_int_line(b"4x"), None);
     }
 }

@@ -107,11 +107,21 @@ impl<'a> Value<'a> {
         let weight = items.iter().fold(1u64, |w, v| w.saturating_add(v.weight()));
         let mut items = items;
         items.truncate(cap);
-        Value::Obj(Rc::new(RefCell::new(Obj { kind: ObjKind::Container(kind), items, len, weight })))
+        Value::Obj(Rc::new(RefCell::new(Obj {
+            kind: ObjKind::Container(kind),
+            items,
+            len,
+            weight,
+        })))
     }
 
     pub(crate) fn result_of(global: Rc<GlobalRef>) -> Self {
-        Value::Obj(Rc::new(RefCell::new(Obj { kind: ObjKind::Result(global), items: Vec::new(), len: 0, weight: 1 })))
+        Value::Obj(Rc::new(RefCell::new(Obj {
+            kind: ObjKind::Result(global),
+            items: Vec::new(),
+            len: 0,
+            weight: 1,
+        })))
     }
 
     pub(crate) fn weight(&self) -> u64 {
@@ -179,9 +189,17 @@ impl<'a> Value<'a> {
                     ObjKind::Result(g) => Literal::Call(g.path()),
                     ObjKind::Container(kind) => {
                         if depth == 0 {
-                            return Literal::Other(format!("{} of {} items", kind_name(*kind), o.len));
+                            return Literal::Other(format!(
+                                "{} of {} items",
+                                kind_name(*kind),
+                                o.len
+                            ));
                         }
-                        let items: Vec<Literal> = o.items.iter().map(|v| v.to_literal(depth - 1)).collect();
+                        let items: Vec<Literal> = o
+                            .items
+                            .iter()
+                            .map(|v| v.to_literal(depth.saturating_sub(1)))
+                            .collect();
                         match kind {
                             ContainerKind::List => Literal::List(items),
                             ContainerKind::Tuple => Literal::Tuple(items),
@@ -218,7 +236,7 @@ fn clip(s: &str) -> String {
     } else {
         let mut end = 4096;
         while !s.is_char_boundary(end) {
-            end -= 1;
+            end = end.saturating_sub(1);
         }
         s.get(..end).unwrap_or("").to_string()
     }

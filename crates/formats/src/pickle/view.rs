@@ -269,7 +269,12 @@ impl Literal {
     }
 }
 
-fn write_seq(f: &mut fmt::Formatter<'_>, open: &str, items: &[Literal], close: &str) -> fmt::Result {
+fn write_seq(
+    f: &mut fmt::Formatter<'_>,
+    open: &str,
+    items: &[Literal],
+    close: &str,
+) -> fmt::Result {
     f.write_str(open)?;
     for (i, it) in items.iter().enumerate() {
         if i > 0 {

@@ -36,9 +36,15 @@ Obtain an intact copy; do not load a modified one.
 };
 
 pub fn finding(location: &Location, member: &str, stored: u32, actual: u32) -> Finding {
-    Finding::new(&RULE, location.member(member), format!("CRC-32 mismatch in `{member}`"))
-        .description(format!("Member `{member}` records CRC-32 {stored:#010x}, but its data has {actual:#010x}."))
-        .evidence("member", member)
-        .evidence("stored_crc32", format!("{stored:#010x}"))
-        .evidence("actual_crc32", format!("{actual:#010x}"))
+    Finding::new(
+        &RULE,
+        location.member(member),
+        format!("CRC-32 mismatch in `{member}`"),
+    )
+    .description(format!(
+        "Member `{member}` records CRC-32 {stored:#010x}, but its data has {actual:#010x}."
+    ))
+    .evidence("member", member)
+    .evidence("stored_crc32", format!("{stored:#010x}"))
+    .evidence("actual_crc32", format!("{actual:#010x}"))
 }

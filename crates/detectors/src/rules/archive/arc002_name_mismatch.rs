@@ -36,8 +36,14 @@ Treat the archive as tampered with.
 };
 
 pub fn finding(location: &Location, central: &str, local: &str) -> Finding {
-    Finding::new(&RULE, location.member(central), format!("Local header names `{central}` as `{local}`"))
-        .description(format!("The central directory names the member `{central}`, its local header `{local}`."))
-        .evidence("central_name", central)
-        .evidence("local_name", local)
+    Finding::new(
+        &RULE,
+        location.member(central),
+        format!("Local header names `{central}` as `{local}`"),
+    )
+    .description(format!(
+        "The central directory names the member `{central}`, its local header `{local}`."
+    ))
+    .evidence("central_name", central)
+    .evidence("local_name", local)
 }

@@ -34,7 +34,13 @@ Re-create the archive with unique names from trusted contents.
 };
 
 pub fn finding(location: &Location, name: &str) -> Finding {
-    Finding::new(&RULE, location.member(name), format!("Duplicate member `{name}`"))
-        .description(format!("The archive contains more than one member named `{name}`; each is analysed."))
-        .evidence("member", name)
+    Finding::new(
+        &RULE,
+        location.member(name),
+        format!("Duplicate member `{name}`"),
+    )
+    .description(format!(
+        "The archive contains more than one member named `{name}`; each is analysed."
+    ))
+    .evidence("member", name)
 }

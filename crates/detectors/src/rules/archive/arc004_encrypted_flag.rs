@@ -36,8 +36,14 @@ Treat the archive as tampered with.
 };
 
 pub fn finding(location: &Location, name: &str) -> Finding {
-    Finding::new(&RULE, location.member(name), format!("Encryption flag set on `{name}`"))
-        .description(format!("Member `{name}` is flagged as encrypted; it was read as plain data, as PyTorch reads it."))
-        .evidence("member", name)
-        .evidence("flag", "encrypted (bit 0)")
+    Finding::new(
+        &RULE,
+        location.member(name),
+        format!("Encryption flag set on `{name}`"),
+    )
+    .description(format!(
+        "Member `{name}` is flagged as encrypted; it was read as plain data, as PyTorch reads it."
+    ))
+    .evidence("member", name)
+    .evidence("flag", "encrypted (bit 0)")
 }

@@ -52,20 +52,30 @@ fn escapes(path: &str) -> Option<&'static str> {
 pub fn check(location: &Location, name: &str, link_target: Option<&str>) -> Option<Finding> {
     if let Some(why) = escapes(name) {
         return Some(
-            Finding::new(&RULE, location.member(name), format!("Member name `{name}` escapes the archive"))
-                .description(format!("Member `{name}` has a {why}; extracting it writes outside the target directory."))
-                .evidence("member", name)
-                .evidence("problem", why),
+            Finding::new(
+                &RULE,
+                location.member(name),
+                format!("Member name `{name}` escapes the archive"),
+            )
+            .description(format!(
+                "Member `{name}` has a {why}; extracting it writes outside the target directory."
+            ))
+            .evidence("member", name)
+            .evidence("problem", why),
         );
     }
     let target = link_target?;
     let why = escapes(target)?;
     Some(
-        Finding::new(&RULE, location.member(name), format!("Link `{name}` points outside the archive"))
-            .description(format!("Member `{name}` links to `{target}`, a {why}."))
-            .evidence("member", name)
-            .evidence("link_target", target)
-            .evidence("problem", why),
+        Finding::new(
+            &RULE,
+            location.member(name),
+            format!("Link `{name}` points outside the archive"),
+        )
+        .description(format!("Member `{name}` links to `{target}`, a {why}."))
+        .evidence("member", name)
+        .evidence("link_target", target)
+        .evidence("problem", why),
     )
 }
 

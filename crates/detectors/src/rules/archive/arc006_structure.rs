@@ -39,12 +39,34 @@ Treat the archive as tampered with.
 
 pub fn finding(location: &Location, anomaly: &ZipAnomaly) -> Finding {
     let (loc, title, kind) = match anomaly {
-        ZipAnomaly::HeaderMismatch { name, field } => (location.member(name), format!("Local header of `{name}` disagrees on {field}"), "header_mismatch"),
-        ZipAnomaly::BadLocalHeader { name, offset } => (location.at(*offset), format!("Member `{name}` has no valid local header"), "bad_local_header"),
-        ZipAnomaly::DataOutOfBounds { name } => (location.member(name), format!("Member `{name}` runs past the end of the file"), "data_out_of_bounds"),
-        ZipAnomaly::PrependedData { length } => (location.at(0), format!("{length} bytes precede the zip archive"), "prepended_data"),
-        ZipAnomaly::EntryCountMismatch { declared, found } => (location.clone(), format!("Archive declares {declared} entries, holds {found}"), "entry_count_mismatch"),
+        ZipAnomaly::HeaderMismatch { name, field } => (
+            location.member(name),
+            format!("Local header of `{name}` disagrees on {field}"),
+            "header_mismatch",
+        ),
+        ZipAnomaly::BadLocalHeader { name, offset } => (
+            location.at(*offset),
+            format!("Member `{name}` has no valid local header"),
+            "bad_local_header",
+        ),
+        ZipAnomaly::DataOutOfBounds { name } => (
+            location.member(name),
+            format!("Member `{name}` runs past the end of the file"),
+            "data_out_of_bounds",
+        ),
+        ZipAnomaly::PrependedData { length } => (
+            location.at(0),
+            format!("{length} bytes precede the zip archive"),
+            "prepended_data",
+        ),
+        ZipAnomaly::EntryCountMismatch { declared, found } => (
+            location.clone(),
+            format!("Archive declares {declared} entries, holds {found}"),
+            "entry_count_mismatch",
+        ),
         other => (location.clone(), format!("{other:?}"), "other"),
     };
-    Finding::new(&RULE, loc, title.clone()).description(format!("{title}.")).evidence("anomaly", kind)
+    Finding::new(&RULE, loc, title.clone())
+        .description(format!("{title}."))
+        .evidence("anomaly", kind)
 }

@@ -13,14 +13,24 @@ use sentrascan_types::{Finding, Location};
 
 /// Structural rules over a parsed zip directory. `crc_mismatches` lists
 /// (member name, stored CRC, computed CRC) for members whose data was checked.
-pub fn check_zip(view: &ZipView, crc_mismatches: &[(String, u32, u32)], location: &Location, scanner: &str, out: &mut Vec<Finding>) {
+pub fn check_zip(
+    view: &ZipView,
+    crc_mismatches: &[(String, u32, u32)],
+    location: &Location,
+    scanner: &str,
+    out: &mut Vec<Finding>,
+) {
     let start = out.len();
     for (name, stored, actual) in crc_mismatches {
-        out.push(arc001_crc_mismatch::finding(location, name, *stored, *actual));
+        out.push(arc001_crc_mismatch::finding(
+            location, name, *stored, *actual,
+        ));
     }
     for a in &view.anomalies {
         out.push(match a {
-            ZipAnomaly::NameMismatch { central, local } => arc002_name_mismatch::finding(location, central, local),
+            ZipAnomaly::NameMismatch { central, local } => {
+                arc002_name_mismatch::finding(location, central, local)
+            }
             ZipAnomaly::DuplicateName { name } => arc003_duplicate_member::finding(location, name),
             ZipAnomaly::EncryptedFlag { name } => arc004_encrypted_flag::finding(location, name),
             other => arc006_structure::finding(location, other),

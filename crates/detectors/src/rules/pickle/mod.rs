@@ -53,7 +53,8 @@ pub(crate) fn import_evidence(g: &GlobalUse) -> String {
 
 /// The location of a global's most telling use: its first call, else its import.
 pub(crate) fn use_location(ctx: &PickleCtx<'_>, g: &GlobalUse) -> Location {
-    ctx.location.at(g.first_call.as_ref().map(|c| c.offset).unwrap_or(g.offset))
+    ctx.location
+        .at(g.first_call.as_ref().map(|c| c.offset).unwrap_or(g.offset))
 }
 
 /// Evidence shared by the global rules.
@@ -79,7 +80,10 @@ pub(crate) fn global_finding(f: Finding, g: &GlobalUse) -> Finding {
 /// `with ("echo",) at offset 0x1b` for descriptions.
 pub(crate) fn call_phrase(g: &GlobalUse) -> String {
     match &g.first_call {
-        Some(c) => format!(" with `{}` ({} at offset {:#x})", c.args, c.opcode, c.offset),
+        Some(c) => format!(
+            " with `{}` ({} at offset {:#x})",
+            c.args, c.opcode, c.offset
+        ),
         None => format!(" ({} at offset {:#x})", g.kind.opcode(), g.offset),
     }
 }

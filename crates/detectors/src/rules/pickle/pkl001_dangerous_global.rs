@@ -3,8 +3,8 @@
 use sentrascan_formats::pickle::PickleAnalysis;
 use sentrascan_types::{Category, Finding, RuleFamily, RuleMeta, Severity};
 
-use super::{call_phrase, global_finding, use_location, PickleCtx};
-use crate::pickle_globals::{classify, Tier};
+use super::{PickleCtx, call_phrase, global_finding, use_location};
+use crate::pickle_globals::{Tier, classify};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "PKL001",
@@ -57,11 +57,17 @@ context, record an exception with a reason in the policy file.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for g in &view.globals {
-        let Tier::Dangerous(d) = classify(&g.module, &g.name) else { continue };
+        let Tier::Dangerous(d) = classify(&g.module, &g.name) else {
+            continue;
+        };
         let verb = if g.is_called() { "calls" } else { "imports" };
         let dotted = g.dotted();
         let title = format!("Pickle {verb} dangerous global `{dotted}`");
-        let via = g.via.as_deref().map(|v| format!(", reached through `{v}`")).unwrap_or_default();
+        let via = g
+            .via
+            .as_deref()
+            .map(|v| format!(", reached through `{v}`"))
+            .unwrap_or_default();
         let description = format!(
             "The pickle {verb} `{dotted}` ({}: {}){}{via}.",
             d.entry,

@@ -3,8 +3,8 @@
 use sentrascan_formats::pickle::PickleAnalysis;
 use sentrascan_types::{Category, Finding, RuleFamily, RuleMeta, Severity};
 
-use super::{call_phrase, global_finding, use_location, PickleCtx};
-use crate::pickle_globals::{classify, Tier};
+use super::{PickleCtx, call_phrase, global_finding, use_location};
+use crate::pickle_globals::{Tier, classify};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "PKL003",
@@ -42,15 +42,21 @@ the file.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for g in view.globals.iter().filter(|g| g.is_called()) {
-        if classify(&g.module, &g.name) != Tier::Unknown || (ctx.jit_types && crate::pickle_globals::is_torchscript_type(&g.module)) {
+        if classify(&g.module, &g.name) != Tier::Unknown
+            || (ctx.jit_types && crate::pickle_globals::is_torchscript_type(&g.module))
+        {
             continue;
         }
         let dotted = g.dotted();
-        let f = Finding::new(&RULE, use_location(ctx, g), format!("Pickle calls unknown global `{dotted}`"))
-            .description(format!(
-                "The pickle calls `{dotted}`{}, which is not on the safe or dangerous lists.",
-                call_phrase(g)
-            ));
+        let f = Finding::new(
+            &RULE,
+            use_location(ctx, g),
+            format!("Pickle calls unknown global `{dotted}`"),
+        )
+        .description(format!(
+            "The pickle calls `{dotted}`{}, which is not on the safe or dangerous lists.",
+            call_phrase(g)
+        ));
         out.push(global_finding(f, g));
     }
 }

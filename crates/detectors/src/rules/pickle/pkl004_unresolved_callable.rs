@@ -44,13 +44,21 @@ Treat the file as malicious and do not load it.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for u in &view.unresolved {
-        let mut f = Finding::new(&RULE, ctx.location.at(u.offset), format!("{} target cannot be resolved statically", u.opcode))
-            .description(format!("{} at offset {:#x}: {}.", u.opcode, u.offset, u.reason))
-            .evidence("opcode", u.opcode)
-            .evidence("reason", u.reason.clone());
+        let mut f = Finding::new(
+            &RULE,
+            ctx.location.at(u.offset),
+            format!("{} target cannot be resolved statically", u.opcode),
+        )
+        .description(format!(
+            "{} at offset {:#x}: {}.",
+            u.opcode, u.offset, u.reason
+        ))
+        .evidence("opcode", u.opcode)
+        .evidence("reason", u.reason.clone());
         if let Some(c) = &u.computed {
             f = f.evidence("computed", c.clone());
-            f.description.push_str(&format!(" At load time it evaluates to `{c}`."));
+            f.description
+                .push_str(&format!(" At load time it evaluates to `{c}`."));
         }
         out.push(f);
     }

@@ -3,7 +3,7 @@
 use sentrascan_formats::pickle::PickleAnalysis;
 use sentrascan_types::{Category, Finding, RuleFamily, RuleMeta, Severity};
 
-use super::{check_pickle, PickleCtx};
+use super::{PickleCtx, check_pickle};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "PKL007",
@@ -42,21 +42,47 @@ Do not load the file, or remove the embedded payload at its source.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for n in &view.nested {
-        let globals: Vec<String> = n.analysis.globals.iter().map(|g| g.dotted()).take(8).collect();
+        let globals: Vec<String> = n
+            .analysis
+            .globals
+            .iter()
+            .map(|g| g.dotted())
+            .take(8)
+            .collect();
         out.push(
-            Finding::new(&RULE, ctx.location.at(n.offset), format!("Embedded {} pickle in a pickle value", n.encoding.as_str()))
-                .description(format!(
-                    "The value pushed at offset {:#x} is a {}-encoded pickle of {} bytes importing {}.",
-                    n.offset,
-                    n.encoding.as_str(),
-                    n.length,
-                    if globals.is_empty() { "nothing by name".to_string() } else { globals.join(", ") }
-                ))
-                .evidence("encoding", n.encoding.as_str())
-                .evidence("length", n.length)
-                .evidence("globals", globals),
+            Finding::new(
+                &RULE,
+                ctx.location.at(n.offset),
+                format!("Embedded {} pickle in a pickle value", n.encoding.as_str()),
+            )
+            .description(format!(
+                "The value pushed at offset {:#x} is a {}-encoded pickle of {} bytes importing {}.",
+                n.offset,
+                n.encoding.as_str(),
+                n.length,
+                if globals.is_empty() {
+                    "nothing by name".to_string()
+                } else {
+                    globals.join(", ")
+                }
+            ))
+            .evidence("encoding", n.encoding.as_str())
+            .evidence("length", n.length)
+            .evidence("globals", globals),
         );
-        let inner = ctx.location.member(format!("<{} pickle at {:#x}>", n.encoding.as_str(), n.offset));
-        check_pickle(&n.analysis, &PickleCtx { location: &inner, scanner: ctx.scanner, jit_types: false }, out);
+        let inner = ctx.location.member(format!(
+            "<{} pickle at {:#x}>",
+            n.encoding.as_str(),
+            n.offset
+        ));
+        check_pickle(
+            &n.analysis,
+            &PickleCtx {
+                location: &inner,
+                scanner: ctx.scanner,
+                jit_types: false,
+            },
+            out,
+        );
     }
 }

@@ -53,7 +53,9 @@ const REBUILDERS: &[&str] = &[
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for m in &view.mutations {
-        let MutationTarget::CallResult(target) = &m.target else { continue };
+        let MutationTarget::CallResult(target) = &m.target else {
+            continue;
+        };
         if !REBUILDERS.contains(&target.as_str()) {
             continue;
         }

@@ -41,12 +41,21 @@ Do not load the file.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for m in &view.mutations {
-        let MutationTarget::Global(target) = &m.target else { continue };
+        let MutationTarget::Global(target) = &m.target else {
+            continue;
+        };
         out.push(
-            Finding::new(&RULE, ctx.location.at(m.offset), format!("{} modifies imported object `{target}`", m.opcode))
-                .description(format!("{} at offset {:#x} writes into `{target}` itself, not into an instance.", m.opcode, m.offset))
-                .evidence("opcode", m.opcode)
-                .evidence("target", target.clone()),
+            Finding::new(
+                &RULE,
+                ctx.location.at(m.offset),
+                format!("{} modifies imported object `{target}`", m.opcode),
+            )
+            .description(format!(
+                "{} at offset {:#x} writes into `{target}` itself, not into an instance.",
+                m.opcode, m.offset
+            ))
+            .evidence("opcode", m.opcode)
+            .evidence("target", target.clone()),
         );
     }
 }

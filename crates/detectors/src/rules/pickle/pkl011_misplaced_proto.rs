@@ -39,10 +39,17 @@ Review where the file came from; re-export it.
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for p in &view.proto_anomalies {
         out.push(
-            Finding::new(&RULE, ctx.location.at(p.offset), format!("PROTO {} misplaced", p.protocol))
-                .description(format!("{} at offset {:#x} (protocol {}).", p.problem, p.offset, p.protocol))
-                .evidence("problem", p.problem)
-                .evidence("protocol", p.protocol),
+            Finding::new(
+                &RULE,
+                ctx.location.at(p.offset),
+                format!("PROTO {} misplaced", p.protocol),
+            )
+            .description(format!(
+                "{} at offset {:#x} (protocol {}).",
+                p.problem, p.offset, p.protocol
+            ))
+            .evidence("problem", p.problem)
+            .evidence("protocol", p.protocol),
         );
     }
 }

@@ -41,9 +41,16 @@ Review the file's origin; strip the extra data by re-exporting.
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for t in &view.trailing {
         out.push(
-            Finding::new(&RULE, ctx.location.at(t.offset), "Non-pickle data after the pickle")
-                .description(format!("{} bytes at offset {:#x} follow the pickle and are not a pickle stream.", t.length, t.offset))
-                .evidence("length", t.length),
+            Finding::new(
+                &RULE,
+                ctx.location.at(t.offset),
+                "Non-pickle data after the pickle",
+            )
+            .description(format!(
+                "{} bytes at offset {:#x} follow the pickle and are not a pickle stream.",
+                t.length, t.offset
+            ))
+            .evidence("length", t.length),
         );
     }
 }

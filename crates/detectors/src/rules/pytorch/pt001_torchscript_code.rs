@@ -41,17 +41,57 @@ Do not load the archive; rebuild the model from code you trust.
 
 /// Tokens that never appear in serialised TorchScript, with what they reach.
 const DANGEROUS_TOKENS: &[(&str, Severity, Category)] = &[
-    ("os.system", Severity::Critical, Category::OsCommandExecution),
+    (
+        "os.system",
+        Severity::Critical,
+        Category::OsCommandExecution,
+    ),
     ("os.popen", Severity::Critical, Category::OsCommandExecution),
-    ("subprocess", Severity::Critical, Category::OsCommandExecution),
-    ("__import__", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("importlib", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("builtins", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("eval(", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("exec(", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("compile(", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("pickle.loads", Severity::Critical, Category::ArbitraryCodeExecution),
-    ("marshal", Severity::Critical, Category::ArbitraryCodeExecution),
+    (
+        "subprocess",
+        Severity::Critical,
+        Category::OsCommandExecution,
+    ),
+    (
+        "__import__",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "importlib",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "builtins",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "eval(",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "exec(",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "compile(",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "pickle.loads",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
+    (
+        "marshal",
+        Severity::Critical,
+        Category::ArbitraryCodeExecution,
+    ),
     ("ctypes", Severity::Critical, Category::OsCommandExecution),
     ("socket", Severity::High, Category::NetworkOperations),
     ("urllib", Severity::High, Category::NetworkOperations),
@@ -59,10 +99,25 @@ const DANGEROUS_TOKENS: &[(&str, Severity, Category)] = &[
 ];
 
 /// Operator namespaces PyTorch's serialiser writes.
-const BUILTIN_OP_NAMESPACES: &[&str] = &["aten", "prim", "quantized", "_quantized", "quantized_decomposed", "profiler", "_caffe2", "sparse", "torchvision", "image"];
+const BUILTIN_OP_NAMESPACES: &[&str] = &[
+    "aten",
+    "prim",
+    "quantized",
+    "_quantized",
+    "quantized_decomposed",
+    "profiler",
+    "_caffe2",
+    "sparse",
+    "torchvision",
+    "image",
+];
 
 fn word_start(line: &str, at: usize) -> bool {
-    at == 0 || line[..at].chars().next_back().is_some_and(|c| !(c.is_alphanumeric() || c == '_'))
+    at == 0
+        || line[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !(c.is_alphanumeric() || c == '_'))
 }
 
 pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
@@ -75,20 +130,36 @@ pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
                 continue;
             }
             out.push(
-                Finding::new(&RULE, location.clone(), format!("TorchScript code references `{}`", token.trim_end_matches('(')))
-                    .severity(*severity)
-                    .category(*category)
-                    .description(format!("Line {line_no} of the TorchScript source: `{}`.", raw.trim()))
-                    .evidence("line", line_no)
-                    .evidence("code", raw.trim().chars().take(240).collect::<String>())
-                    .evidence("token", *token),
+                Finding::new(
+                    &RULE,
+                    location.clone(),
+                    format!(
+                        "TorchScript code references `{}`",
+                        token.trim_end_matches('(')
+                    ),
+                )
+                .severity(*severity)
+                .category(*category)
+                .description(format!(
+                    "Line {line_no} of the TorchScript source: `{}`.",
+                    raw.trim()
+                ))
+                .evidence("line", line_no)
+                .evidence("code", raw.trim().chars().take(240).collect::<String>())
+                .evidence("token", *token),
             );
         }
         let mut rest = line;
         while let Some(at) = rest.find("ops.") {
             let after = &rest[at + 4..];
-            let ns: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if !ns.is_empty() && word_start(rest, at) && !BUILTIN_OP_NAMESPACES.contains(&ns.as_str()) {
+            let ns: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !ns.is_empty()
+                && word_start(rest, at)
+                && !BUILTIN_OP_NAMESPACES.contains(&ns.as_str())
+            {
                 out.push(
                     Finding::new(&RULE, location.clone(), format!("TorchScript calls custom operator namespace `{ns}`"))
                         .severity(Severity::Medium)
@@ -112,15 +183,29 @@ mod tests {
     fn flags_imports_and_custom_ops_not_aten() {
         let loc = Location::file("m.pt");
         let mut out = Vec::new();
-        check(&loc, "def forward(self, x):\n  y = torch.ops.aten.relu(x)\n  return ops.prim.NumToTensor(y)\n", &mut out);
+        check(
+            &loc,
+            "def forward(self, x):\n  y = torch.ops.aten.relu(x)\n  return ops.prim.NumToTensor(y)\n",
+            &mut out,
+        );
         assert!(out.is_empty(), "{out:#?}");
-        check(&loc, "  m = __import__('os')\n  torch.ops.evil.run(x)\n  # eval( in a comment\n", &mut out);
+        check(
+            &loc,
+            "  m = __import__('os')\n  torch.ops.evil.run(x)\n  # eval( in a comment\n",
+            &mut out,
+        );
         let titles: Vec<_> = out.iter().map(|f| (f.title.as_str(), f.severity)).collect();
         assert_eq!(
             titles,
             [
-                ("TorchScript code references `__import__`", Severity::Critical),
-                ("TorchScript calls custom operator namespace `evil`", Severity::Medium)
+                (
+                    "TorchScript code references `__import__`",
+                    Severity::Critical
+                ),
+                (
+                    "TorchScript calls custom operator namespace `evil`",
+                    Severity::Medium
+                )
             ]
         );
     }

@@ -35,7 +35,13 @@ Remove the member or re-save the checkpoint with `torch.save`.
 };
 
 pub fn finding(location: &Location, member: &str) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("Pickle in non-standard member `{member}`"))
-        .description(format!("The PyTorch archive stores a pickle in `{member}`, a name torch.save does not write."))
-        .evidence("member", member)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("Pickle in non-standard member `{member}`"),
+    )
+    .description(format!(
+        "The PyTorch archive stores a pickle in `{member}`, a name torch.save does not write."
+    ))
+    .evidence("member", member)
 }

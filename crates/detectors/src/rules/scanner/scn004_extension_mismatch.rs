@@ -37,7 +37,15 @@ Do not trust the name; treat the file by its content.
 
 /// Content formats an extension may legitimately hold, for the extensions we know.
 fn expected(ext: &str) -> Option<&'static [&'static str]> {
-    const TORCH: &[&str] = &["pytorch_zip", "pytorch_legacy", "pytorch_tar", "torchscript", "pickle", "zip", "tar"];
+    const TORCH: &[&str] = &[
+        "pytorch_zip",
+        "pytorch_legacy",
+        "pytorch_tar",
+        "torchscript",
+        "pickle",
+        "zip",
+        "tar",
+    ];
     Some(match ext {
         "pt" | "pth" | "ckpt" | "bin" | "pkl" | "pickle" | "joblib" | "dat" | "data" | "p" => TORCH,
         "safetensors" => &["safetensors"],
@@ -63,11 +71,12 @@ pub fn check(location: &Location, file_name: &str, sniffed: &str) -> Option<Find
     if ok.contains(&sniffed) {
         return None;
     }
-    let severity = if sniffed == "pickle" || sniffed.starts_with("pytorch") || sniffed == "torchscript" {
-        Severity::Medium
-    } else {
-        Severity::Low
-    };
+    let severity =
+        if sniffed == "pickle" || sniffed.starts_with("pytorch") || sniffed == "torchscript" {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
     Some(
         Finding::new(&RULE, location.clone(), format!("`.{ext}` file contains {sniffed} data"))
             .severity(severity)
