@@ -27,6 +27,9 @@ pub(crate) struct Analysis {
     pub unanalysed_members: usize,
 }
 
+/// Bytes of a member's head that decide its format inside a PyTorch archive.
+const SNIFF_HEAD: usize = 64 << 10;
+
 pub(crate) struct Ctx<'l> {
     pub limits: &'l Limits,
     pub out: Analysis,
@@ -280,7 +283,9 @@ impl<'l> Ctx<'l> {
                     continue;
                 }
                 (ZipKind::Checkpoint { .. } | ZipKind::TorchScript { .. }, Some(rel)) => {
-                    let s = sniff(&bytes);
+                    // Judge by the head only: tensor records can be gigabytes,
+                    // and touching their tails would page them in for nothing.
+                    let s = sniff(bytes.get(..bytes.len().min(SNIFF_HEAD)).unwrap_or(&bytes));
                     if s == Sniffed::Pickle {
                         if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
                             self.out.findings.push(

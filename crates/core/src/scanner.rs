@@ -370,5 +370,11 @@ fn map_file(file: &File) -> std::io::Result<memmap2::Mmap> {
     // process truncates the file meanwhile, reads past the new end would
     // fault; model files being scanned are not expected to change, and every
     // parser bounds its reads by the length taken at map time.
-    unsafe { memmap2::Mmap::map(file) }
+    let map = unsafe { memmap2::Mmap::map(file) }?;
+    // Parsers touch small, scattered parts of the file (headers, pickles);
+    // without this hint the kernel maps whole neighbourhoods around each
+    // touch and resident memory grows with the file. Hashing reads the file
+    // through its own buffer, not the map.
+    let _ = map.advise(memmap2::Advice::Random);
+    Ok(map)
 }
