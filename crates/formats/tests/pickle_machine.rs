@@ -100,9 +100,9 @@ fn computed_stack_global_operand_is_unresolved_but_evaluated() {
     assert_eq!(a.unresolved[0].opcode, "STACK_GLOBAL");
     assert_eq!(a.unresolved[0].computed.as_deref(), Some("os.system"));
     assert!(
-        a.globals
-            .iter()
-            .any(|g| g.dotted() == "os.system" && g.kind == ImportKind::Derived)
+        a.globals.iter().any(|g| g.dotted() == "os.system"
+            && g.kind == ImportKind::StackGlobal
+            && g.calls == 1)
     );
 }
 

@@ -972,26 +972,30 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                             (Some(m), Some(n)) => Some(format!("{m}.{n}")),
                             _ => None,
                         };
-                        if let Some(c) = &computed {
-                            // Record what the computed operands name, so it is classified too.
-                            if let (Some(m), Some(n)) = (module.any_text(), name.any_text()) {
+                        // What the computed operands name is recorded too, and is
+                        // what a call on the result calls.
+                        let target = match (module.any_text(), name.any_text(), &computed) {
+                            (Some(m), Some(n), Some(c)) => {
                                 let (m, n) = (m.to_string(), n.to_string());
-                                self.an.import(
+                                let via =
+                                    Some(format!("computed STACK_GLOBAL operands naming {c}"));
+                                Value::Global(self.an.import(
                                     &m,
                                     &n,
-                                    ImportKind::Derived,
-                                    Some(format!("computed STACK_GLOBAL {c}")),
+                                    ImportKind::StackGlobal,
+                                    via,
                                     op.offset,
-                                );
+                                ))
                             }
-                        }
+                            _ => Value::Unknown,
+                        };
                         self.an.out.unresolved.push(Unresolved {
                             offset: op.offset as u64,
                             opcode: "STACK_GLOBAL",
                             reason,
                             computed,
                         });
-                        Value::Unknown
+                        target
                     }
                 };
                 self.push(v);
