@@ -187,3 +187,74 @@ fn ext_opcode_is_recorded_and_call_marked() {
     assert_eq!(a.ext_refs.len(), 1);
     assert!(a.ext_refs[0].called);
 }
+
+fn binunicode(s: &[u8]) -> Vec<u8> {
+    let mut p = vec![b'X'];
+    p.extend((s.len() as u32).to_le_bytes());
+    p.extend(s);
+    p
+}
+
+fn binbytes(s: &[u8]) -> Vec<u8> {
+    let mut p = vec![b'B'];
+    p.extend((s.len() as u32).to_le_bytes());
+    p.extend(s);
+    p
+}
+
+fn wrap(value: Vec<u8>) -> Vec<u8> {
+    let mut p = vec![0x80, 2];
+    p.extend(value);
+    p.push(b'.');
+    p
+}
+
+#[test]
+fn url_safe_base64_of_a_protocol0_pickle_is_found() {
+    use base64::Engine;
+    let inner = b"cposix\nsystem\n(S'echo hi'\ntR.";
+    let enc = base64::engine::general_purpose::URL_SAFE.encode(inner);
+    let a = analyze(&wrap(binunicode(enc.as_bytes())), &Limits::default());
+    assert_eq!(a.nested.len(), 1);
+    assert_eq!(a.nested[0].encoding.as_str(), "base64");
+    assert_eq!(a.nested[0].analysis.globals[0].calls, 1);
+}
+
+#[test]
+fn zlib_and_gzip_wrapped_pickles_are_found() {
+    use std::io::Write;
+    let inner = b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x04echo\x85R.";
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(inner).unwrap();
+    let a = analyze(&wrap(binbytes(&z.finish().unwrap())), &Limits::default());
+    assert_eq!(a.nested.len(), 1);
+    assert_eq!(a.nested[0].encoding.as_str(), "zlib");
+    let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    g.write_all(inner).unwrap();
+    let a = analyze(&wrap(binbytes(&g.finish().unwrap())), &Limits::default());
+    assert_eq!(a.nested[0].encoding.as_str(), "gzip");
+    assert_eq!(find(&a.nested[0].analysis.globals, "os.system").calls, 1);
+}
+
+#[test]
+fn ordinary_strings_are_not_nested_pickles() {
+    for s in [
+        &b"gAAAA this is not base64 at all"[..],
+        b"0123456789abcdef0123456789abcdef",
+        b"cat\ndog\n and more text",
+    ] {
+        let a = analyze(&wrap(binunicode(s)), &Limits::default());
+        assert!(a.nested.is_empty(), "{:?}", String::from_utf8_lossy(s));
+    }
+}
+
+#[test]
+fn copyreg_reconstructor_base_init_is_a_call() {
+    // copyreg._reconstructor(mypkg.Thing, subprocess.Popen, 'echo hi')
+    let p = b"\x80\x02ccopyreg\n_reconstructor\ncmypkg\nThing\ncsubprocess\nPopen\nX\x07\x00\x00\x00echo hi\x87R.";
+    let a = analyze(p, &Limits::default());
+    let popen = find(&a.globals, "subprocess.Popen");
+    assert_eq!(popen.calls, 1, "{popen:?}");
+    assert_eq!(popen.first_call.as_ref().unwrap().args, "(\"echo hi\",)");
+    assert_eq!(find(&a.globals, "mypkg.Thing").calls, 1);
+}

@@ -36,7 +36,7 @@ pub enum StreamEnd {
     /// STOP reached; the next stream may start at `end`.
     Complete { end: usize },
     /// Decoding failed at `at`.
-    Broken { at: usize, imports: bool },
+    Broken { at: usize },
     /// A limit stopped the machine.
     Limit,
 }
@@ -52,19 +52,6 @@ pub struct Analyzer<'l> {
     depth: u32,
     nested_bytes: u64,
     resync_bytes: u64,
-}
-
-struct Snapshot {
-    malformations: usize,
-    persistent_ids: usize,
-    nested: usize,
-    expansions: usize,
-    mutations: usize,
-    proto: usize,
-    streams: usize,
-    globals: usize,
-    unresolved: usize,
-    ext: usize,
 }
 
 impl<'l> Analyzer<'l> {
@@ -103,30 +90,42 @@ impl<'l> Analyzer<'l> {
                 self.hit("max_streams", self.limits.max_streams as u64, pos);
                 break;
             }
-            let snap = self.snapshot();
-            match self.run_stream(data, pos, false) {
-                StreamEnd::Complete { end } => {
-                    pos = end;
-                    first = false;
-                }
-                StreamEnd::Limit => break,
-                StreamEnd::Broken { at, imports } => {
-                    if first || imports {
-                        // A real stream that breaks: keep what it did (payload then garbage).
-                        let resume = at.saturating_add(1).max(pos.saturating_add(1));
-                        pos = self.resync(data, resume);
-                    } else {
-                        // Not a pickle: trailing data. Search it for hidden streams.
-                        self.rollback(snap);
-                        if !self.raw_data_expected {
-                            self.out.trailing.push(TrailingData {
-                                offset: pos as u64,
-                                length: data.len().saturating_sub(pos) as u64,
-                            });
-                        }
-                        pos = self.resync(data, pos.saturating_add(1));
+            if first {
+                // The file claims to be a pickle: whatever its first stream does is kept.
+                first = false;
+                match self.run_stream(data, pos, false) {
+                    StreamEnd::Complete { end } => pos = end,
+                    StreamEnd::Limit => break,
+                    StreamEnd::Broken { at } => {
+                        pos = self.resync(data, at.saturating_add(1).max(pos.saturating_add(1)))
                     }
-                    first = false;
+                }
+                continue;
+            }
+            let (end, probe) = self.probe(data, pos, false);
+            match end {
+                StreamEnd::Complete { end } => {
+                    self.merge(probe);
+                    pos = end;
+                }
+                StreamEnd::Limit => {
+                    self.merge(probe);
+                    break;
+                }
+                StreamEnd::Broken { at } if is_payload(&probe) => {
+                    // Payload then garbage: keep what it did.
+                    self.merge(probe);
+                    pos = self.resync(data, at.saturating_add(1).max(pos.saturating_add(1)));
+                }
+                StreamEnd::Broken { .. } => {
+                    // Not a pickle: trailing data. Search it for hidden streams.
+                    if !self.raw_data_expected {
+                        self.out.trailing.push(TrailingData {
+                            offset: pos as u64,
+                            length: data.len().saturating_sub(pos) as u64,
+                        });
+                    }
+                    pos = self.resync(data, pos.saturating_add(1));
                 }
             }
         }
@@ -149,15 +148,22 @@ impl<'l> Analyzer<'l> {
                 break;
             }
             if plausible_stream_start(data, cand) {
-                let snap = self.snapshot();
-                match self.run_stream(data, cand, true) {
-                    StreamEnd::Complete { end } => return end,
-                    StreamEnd::Broken { imports: true, at } => {
+                let (end, probe) = self.probe(data, cand, true);
+                match end {
+                    StreamEnd::Complete { end } => {
+                        self.merge(probe);
+                        return end;
+                    }
+                    StreamEnd::Broken { at } if is_payload(&probe) => {
+                        self.merge(probe);
                         pos = at.saturating_add(1).max(cand.saturating_add(1));
                         continue;
                     }
-                    StreamEnd::Broken { .. } => self.rollback(snap),
-                    StreamEnd::Limit => return data.len(),
+                    StreamEnd::Broken { .. } => {}
+                    StreamEnd::Limit => {
+                        self.merge(probe);
+                        return data.len();
+                    }
                 }
             }
             pos = cand.saturating_add(1);
@@ -176,34 +182,55 @@ impl<'l> Analyzer<'l> {
         }
     }
 
-    fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            malformations: self.out.malformations.len(),
-            persistent_ids: self.out.persistent_ids.len(),
-            nested: self.out.nested.len(),
-            expansions: self.out.expansions.len(),
-            mutations: self.out.mutations.len(),
-            proto: self.out.proto_anomalies.len(),
-            streams: self.out.streams.len(),
-            globals: self.out.globals.len(),
-            unresolved: self.out.unresolved.len(),
-            ext: self.out.ext_refs.len(),
-        }
+    /// Runs one stream in a separate analysis, to be merged only if it turns
+    /// out to be a pickle. The opcode budget is shared either way.
+    fn probe(&mut self, data: &[u8], start: usize, resynced: bool) -> (StreamEnd, PickleAnalysis) {
+        let mut inner = Analyzer::new(self.limits);
+        inner.depth = self.depth;
+        inner.nested_bytes = self.nested_bytes;
+        inner.out.ops = self.out.ops;
+        let end = inner.run_stream(data, start, resynced);
+        self.nested_bytes = inner.nested_bytes;
+        self.out.ops = inner.out.ops;
+        (end, inner.out)
     }
 
-    /// Forget a probe that turned out not to be a pickle. Only called when the
-    /// probe imported nothing, so the global index is untouched.
-    fn rollback(&mut self, s: Snapshot) {
-        self.out.malformations.truncate(s.malformations);
-        self.out.persistent_ids.truncate(s.persistent_ids);
-        self.out.nested.truncate(s.nested);
-        self.out.expansions.truncate(s.expansions);
-        self.out.mutations.truncate(s.mutations);
-        self.out.proto_anomalies.truncate(s.proto);
-        self.out.streams.truncate(s.streams);
-        debug_assert_eq!(self.out.globals.len(), s.globals);
-        debug_assert_eq!(self.out.unresolved.len(), s.unresolved);
-        debug_assert_eq!(self.out.ext_refs.len(), s.ext);
+    /// Folds a probe's analysis into this one.
+    fn merge(&mut self, other: PickleAnalysis) {
+        for g in other.globals {
+            let key = (g.module.clone(), g.name.clone(), g.kind, g.via.clone());
+            match self
+                .index
+                .get(&key)
+                .and_then(|&i| self.out.globals.get_mut(i))
+            {
+                Some(mine) => {
+                    mine.imports = mine.imports.saturating_add(g.imports);
+                    mine.calls = mine.calls.saturating_add(g.calls);
+                    if mine.first_call.is_none() {
+                        mine.first_call = g.first_call;
+                    }
+                }
+                None => {
+                    self.index.insert(key, self.out.globals.len());
+                    self.out.globals.push(g);
+                }
+            }
+        }
+        let o = &mut self.out;
+        o.streams.extend(other.streams);
+        o.unresolved.extend(other.unresolved);
+        o.malformations.extend(other.malformations);
+        o.ext_refs.extend(other.ext_refs);
+        o.persistent_ids.extend(other.persistent_ids);
+        o.nested.extend(other.nested);
+        o.expansions.extend(other.expansions);
+        o.mutations.extend(other.mutations);
+        o.proto_anomalies.extend(other.proto_anomalies);
+        o.trailing.extend(other.trailing);
+        if o.limit.is_none() {
+            o.limit = other.limit;
+        }
     }
 
     fn hit(&mut self, limit: &'static str, value: u64, offset: usize) {
@@ -218,38 +245,22 @@ impl<'l> Analyzer<'l> {
 
     /// Runs exactly one stream starting at `start`.
     pub fn run_stream(&mut self, data: &[u8], start: usize, resynced: bool) -> StreamEnd {
-        let globals_before = self.out.globals.len();
-        let unresolved_before = self.out.unresolved.len();
-        let ext_before = self.out.ext_refs.len();
-        let imports_before: u64 = self.out.globals.iter().map(|g| u64::from(g.imports)).sum();
         let mut m = Machine::new(self, data, start);
         let end = m.run();
         let (result, protocol, ops, stream_end, nested) = m.into_parts();
-        let complete = matches!(end, StreamEnd::Complete { .. });
-        let imports_after: u64 = self.out.globals.iter().map(|g| u64::from(g.imports)).sum();
-        let imported = self.out.globals.len() > globals_before
-            || self.out.unresolved.len() > unresolved_before
-            || self.out.ext_refs.len() > ext_before
-            || imports_after > imports_before;
         self.out.streams.push(StreamInfo {
             start: start as u64,
             end: stream_end as u64,
             protocol,
             ops,
-            complete,
+            complete: matches!(end, StreamEnd::Complete { .. }),
             resynced,
             result,
         });
         for cand in nested {
             self.run_nested(cand);
         }
-        match end {
-            StreamEnd::Broken { at, .. } => StreamEnd::Broken {
-                at,
-                imports: imported,
-            },
-            other => other,
-        }
+        end
     }
 
     fn run_nested(&mut self, cand: NestedCandidate) {
@@ -282,7 +293,10 @@ impl<'l> Analyzer<'l> {
         if let Some(l) = analysis.limit.take() {
             self.hit(l.limit, l.value, cand.offset);
         }
-        if analysis.imports_nothing() {
+        // Text that merely starts like a pickle imports something but never
+        // completes a stream or calls anything; a payload does one or both.
+        let completes = analysis.streams.iter().any(|s| s.complete);
+        if analysis.imports_nothing() || !(completes || is_payload(&analysis)) {
             return;
         }
         self.out.nested.push(NestedPickle {
@@ -499,10 +513,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 Ok(x) => x,
                 Err(e) => {
                     self.malformed_decode(&e);
-                    return StreamEnd::Broken {
-                        at: e.offset(),
-                        imports: false,
-                    };
+                    return StreamEnd::Broken { at: e.offset() };
                 }
             };
             self.an.out.ops = self.an.out.ops.saturating_add(1);
@@ -648,51 +659,17 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         if self.an.depth >= self.an.limits.max_nested_depth.saturating_add(1) {
             return;
         }
-        if looks_like_pickle(b) {
+        let budget = self
+            .an
+            .limits
+            .max_nested_bytes
+            .saturating_sub(self.an.nested_bytes);
+        if let Some((encoding, bytes)) = embedded_pickle(b, budget) {
             self.nested.push(NestedCandidate {
                 offset,
-                encoding: NestedEncoding::Raw,
-                bytes: b.to_vec(),
+                encoding,
+                bytes,
             });
-            return;
-        }
-        if b.starts_with(b"gA") && b.len() >= 12 {
-            let clean: Vec<u8> = b
-                .iter()
-                .copied()
-                .filter(|c| !c.is_ascii_whitespace())
-                .collect();
-            if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(&clean)
-                && looks_like_pickle(&decoded)
-            {
-                self.nested.push(NestedCandidate {
-                    offset,
-                    encoding: NestedEncoding::Base64,
-                    bytes: decoded,
-                });
-            }
-            return;
-        }
-        let hexish = b.len() >= 16
-            && b.len().is_multiple_of(2)
-            && (b.starts_with(b"80") || b.starts_with(b"63"))
-            && b.iter().all(u8::is_ascii_hexdigit);
-        if hexish {
-            let decoded: Vec<u8> = b
-                .chunks_exact(2)
-                .filter_map(|p| {
-                    std::str::from_utf8(p)
-                        .ok()
-                        .and_then(|s| u8::from_str_radix(s, 16).ok())
-                })
-                .collect();
-            if looks_like_pickle(&decoded) {
-                self.nested.push(NestedCandidate {
-                    offset,
-                    encoding: NestedEncoding::Hex,
-                    bytes: decoded,
-                });
-            }
         }
     }
 
@@ -1433,6 +1410,20 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 }
             }
             "copyreg._reconstructor" | "copyreg.__newobj__" | "copyreg.__newobj_ex__" => {
+                // `_reconstructor(cls, base, state)` also calls `base.__init__(obj, state)`
+                // unless base is `object`.
+                if path == "copyreg._reconstructor"
+                    && let Some(Value::Global(base)) = args.get(1)
+                    && base.path() != "builtins.object"
+                {
+                    let base = base.clone();
+                    self.an.record_call(
+                        &base,
+                        "copyreg._reconstructor",
+                        args.get(2..).unwrap_or(&[]),
+                        op.offset,
+                    );
+                }
                 match args.first() {
                     Some(Value::Global(cls)) => {
                         let cls = cls.clone();
@@ -1539,6 +1530,102 @@ fn long_value<'a>(b: &[u8]) -> Value<'a> {
     } else {
         format!("0x{hex}")
     }))
+}
+
+/// A broken stream is kept only if it did something a loader would regret:
+/// called a global, needed an unresolvable name or used the extension registry.
+fn is_payload(a: &PickleAnalysis) -> bool {
+    a.globals.iter().any(|g| g.calls > 0)
+        || !a.unresolved.is_empty()
+        || !a.ext_refs.is_empty()
+        || !a.nested.is_empty()
+}
+
+/// Decodes `b` if it is a pickle, raw or wrapped in base64 (standard or
+/// URL-safe), hex, zlib or gzip; decoding stops at `budget` bytes.
+fn embedded_pickle(b: &[u8], budget: u64) -> Option<(NestedEncoding, Vec<u8>)> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+    if looks_like_pickle(b) {
+        return Some((NestedEncoding::Raw, b.to_vec()));
+    }
+    let cap = usize::try_from(budget).unwrap_or(usize::MAX);
+    // zlib (RFC 1950) or gzip wrappers around a pickle.
+    let inflated = match b {
+        [0x78, 0x01 | 0x5e | 0x9c | 0xda, ..] => Some((
+            NestedEncoding::Zlib,
+            inflate(flate2::read::ZlibDecoder::new(b), cap),
+        )),
+        [0x1f, 0x8b, ..] => Some((
+            NestedEncoding::Gzip,
+            inflate(flate2::read::GzDecoder::new(b), cap),
+        )),
+        _ => None,
+    };
+    if let Some((enc, Some(out))) = inflated {
+        return looks_like_pickle(&out).then_some((enc, out));
+    }
+    if b.len() < 12 {
+        return None;
+    }
+    let b64 = |c: &u8| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, b'+' | b'/' | b'-' | b'_' | b'=')
+            || c.is_ascii_whitespace()
+    };
+    if b.iter().take(64).all(b64) {
+        let clean: Vec<u8> = b
+            .iter()
+            .copied()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        // Decode a prefix first: most strings are not base64 pickles.
+        let head_len = clean.len().min(64) & !3;
+        let head = clean.get(..head_len).unwrap_or(&[]);
+        for engine in [&STANDARD, &URL_SAFE] {
+            let starts = engine
+                .decode(head)
+                .ok()
+                .is_some_and(|d| looks_like_pickle_start(&d));
+            let decoded_len = (clean.len() as u64).saturating_mul(3) / 4;
+            if starts
+                && decoded_len <= budget
+                && let Ok(decoded) = engine.decode(&clean)
+            {
+                return Some((NestedEncoding::Base64, decoded));
+            }
+        }
+    }
+    let hexish = b.len() >= 16 && b.len().is_multiple_of(2) && b.iter().all(u8::is_ascii_hexdigit);
+    if hexish && (b.len() as u64) / 2 <= budget {
+        let decoded: Vec<u8> = b
+            .chunks_exact(2)
+            .filter_map(|p| {
+                std::str::from_utf8(p)
+                    .ok()
+                    .and_then(|s| u8::from_str_radix(s, 16).ok())
+            })
+            .collect();
+        if looks_like_pickle(&decoded) {
+            return Some((NestedEncoding::Hex, decoded));
+        }
+    }
+    None
+}
+
+/// Inflates at most `cap` bytes; `None` if the stream is not valid.
+fn inflate(r: impl std::io::Read, cap: usize) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    r.take(cap as u64).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// The first bytes of a pickle: PROTO 2..5, or a protocol-0 GLOBAL line.
+fn looks_like_pickle_start(b: &[u8]) -> bool {
+    matches!(b, [0x80, 2..=5, ..])
+        || (b.first() == Some(&b'c')
+            && b.get(1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))
 }
 
 fn looks_like_pickle(b: &[u8]) -> bool {

@@ -154,6 +154,8 @@ pub enum NestedEncoding {
     Raw,
     Base64,
     Hex,
+    Zlib,
+    Gzip,
 }
 
 impl NestedEncoding {
@@ -162,6 +164,8 @@ impl NestedEncoding {
             NestedEncoding::Raw => "raw",
             NestedEncoding::Base64 => "base64",
             NestedEncoding::Hex => "hex",
+            NestedEncoding::Zlib => "zlib",
+            NestedEncoding::Gzip => "gzip",
         }
     }
 }
