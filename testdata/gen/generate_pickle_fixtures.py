@@ -484,6 +484,9 @@ class FakeTorch:
         "torch.nn.modules.container",
         "torch.nn.modules.linear",
         "torch.nn.modules.activation",
+        "torchvision",
+        "torchvision.models",
+        "torchvision.models.resnet",
     )
 
     def __init__(self) -> None:
@@ -505,6 +508,9 @@ class FakeTorch:
             ("torch.nn.modules.activation", "ReLU"),
         ):
             setattr(self.mods[modname], clsname, _make_class(modname, clsname, (Module,)))
+        for clsname in ("ResNet", "BasicBlock"):
+            resnet = "torchvision.models.resnet"
+            setattr(self.mods[resnet], clsname, _make_class(resnet, clsname, (Module,)))
         self.torch = torch
         self.utils = utils
         self._saved: dict[str, object] = {}
@@ -671,6 +677,31 @@ def sequential_module(ft: FakeTorch):
     seq.__dict__.update(module_dict_base())
     seq._modules.update({"0": linear("fc1", 3, 4), "1": relu, "2": linear("fc2", 4, 2)})
     return seq
+
+
+def model_zoo_module(ft: FakeTorch):
+    """A torchvision-style model: ResNet holding a BasicBlock holding a Linear and a ReLU,
+    pickled the way torch.save pickles a full module (NEWOBJ, then BUILD)."""
+    tensors = mlp_tensors(ft)
+    ResNet = ft.cls("torchvision.models.resnet", "ResNet")
+    Block = ft.cls("torchvision.models.resnet", "BasicBlock")
+    Linear = ft.cls("torch.nn.modules.linear", "Linear")
+    ReLU = ft.cls("torch.nn.modules.activation", "ReLU")
+    fc = Linear.__new__(Linear)
+    fc.__dict__.update(module_dict_base())
+    fc.in_features, fc.out_features = 3, 4
+    fc._parameters["weight"] = ParameterStandIn(tensors["fc1.weight"])
+    fc._parameters["bias"] = ParameterStandIn(tensors["fc1.bias"])
+    relu = ReLU.__new__(ReLU)
+    relu.__dict__.update(module_dict_base())
+    relu.inplace = True
+    block = Block.__new__(Block)
+    block.__dict__.update(module_dict_base())
+    block._modules.update({"fc": fc, "relu": relu})
+    net = ResNet.__new__(ResNet)
+    net.__dict__.update(module_dict_base())
+    net._modules.update({"layer1": block})
+    return net
 
 
 # -- legacy (pre-1.6, non-zip) format -----------------------------------------
@@ -1166,6 +1197,25 @@ def torch_zip_duplicate_member() -> bytes:
     dup = ZipEntry("archive/data.pkl", inject_after_proto(pkl))
     entries.insert(1, dup)  # benign archive/data.pkl first, malicious one second
     return miniz_zip(entries)
+
+
+def torch_zip_storage_short() -> bytes:
+    """A benign state dict whose first storage record is cut to 8 bytes."""
+    pkl, blobs = state_dict_pickle()
+    blobs = [blobs[0][:8]] + blobs[1:]
+    return miniz_zip(torch_zip_entries("archive", pkl, blobs, modern=False))
+
+
+def pickle_zip_polyglot() -> bytes:
+    """A harmless pickle with a malicious PyTorch zip appended: pickle loaders read
+    the first, zip readers (and torch.load on a renamed copy) the second."""
+    return checked(pickle.dumps({"note": "polyglot"}, protocol=2)) + torch_zip_os_system()
+
+
+def benign_torch_zip_model_zoo() -> bytes:
+    with FakeTorch() as ft:
+        pkl, blobs = torch_pickle(ft, model_zoo_module(ft))
+    return miniz_zip(torch_zip_entries("archive", pkl, blobs, modern=False))
 
 
 def zip_in_zip() -> bytes:
@@ -2069,9 +2119,12 @@ FIXTURES: list[Fixture] = [
         "pytorch/PT001_torchscript_custom_op_namespace.pt", lambda: torchscript_archive(TS_CUSTOM_OP_BODY), [M("PT001")]
     ),
     Fixture("pytorch/PKL001_zip_in_zip.zip", zip_in_zip, [C("PKL001")]),
+    Fixture("pytorch/PT004_storage_shorter_than_declared.pt", torch_zip_storage_short, [H("PT004")]),
+    Fixture("pickle/ARC006_pickle_then_zip_polyglot.pkl", pickle_zip_polyglot, [M("ARC006"), C("PKL001")]),
     # ---- benign/ -----------------------------------------------------------
     Fixture("benign/torch_zip_state_dict_mlp.pt", benign_torch_zip_state_dict, BENIGN),
     Fixture("benign/torch_zip_full_module_sequential.pt", benign_torch_zip_full_module, BENIGN),
+    Fixture("benign/torch_zip_full_module_model_zoo.pt", benign_torch_zip_model_zoo, BENIGN),
     Fixture("benign/torch_legacy_state_dict.pt", benign_legacy, BENIGN),
     Fixture("benign/torch_legacy_tar_state_dict.pt", benign_legacy_tar, BENIGN),
     Fixture("benign/torchscript_mlp.pt", lambda: torchscript_archive(TS_BENIGN_BODY), BENIGN),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use sentrascan_detectors as rules;
 use sentrascan_detectors::PickleCtx;
-use sentrascan_formats::pickle::Analyzer;
+use sentrascan_formats::pickle::{Analyzer, PickleAnalysis};
 use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
@@ -134,7 +134,9 @@ impl<'l> Ctx<'l> {
             self.out.findings.push(f);
         }
         match format {
-            ModelFormat::Pickle => self.pickle(data, location, "pickle"),
+            ModelFormat::Pickle => {
+                self.pickle(data, location, "pickle");
+            }
             ModelFormat::PytorchLegacy => self.legacy(data, location),
             ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript => {
                 if depth >= self.limits.max_archive_depth {
@@ -180,6 +182,19 @@ impl<'l> Ctx<'l> {
                 }
             }
         }
+        if !matches!(
+            format,
+            ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript
+        ) && depth < self.limits.max_archive_depth
+            && zip::sniff(data)
+        {
+            // A zip archive hidden behind other content (a polyglot): zip
+            // readers find it from the end of the file.
+            if let Ok(view) = zip::parse(data, self.limits) {
+                let inner = format_of_view(&view);
+                self.zip(data, &view, location, inner, depth);
+            }
+        }
         format
     }
 
@@ -194,16 +209,26 @@ impl<'l> Ctx<'l> {
         }
     }
 
-    fn pickle(&mut self, data: &[u8], location: &Location, scanner: &'static str) {
+    fn pickle(
+        &mut self,
+        data: &[u8],
+        location: &Location,
+        scanner: &'static str,
+    ) -> PickleAnalysis {
         self.out.scanners.insert(scanner);
         let mut an = Analyzer::new(self.limits);
         // Legacy tar members interleave pickles with raw storage bytes.
         an.raw_data_expected = scanner == "pytorch_tar";
         an.run_buffer(data, 0);
-        self.finish_pickle(an, location, scanner);
+        self.finish_pickle(an, location, scanner)
     }
 
-    fn finish_pickle(&mut self, an: Analyzer<'_>, location: &Location, scanner: &'static str) {
+    fn finish_pickle(
+        &mut self,
+        an: Analyzer<'_>,
+        location: &Location,
+        scanner: &'static str,
+    ) -> PickleAnalysis {
         let view = an.finish();
         rules::check_pickle(
             &view,
@@ -217,6 +242,7 @@ impl<'l> Ctx<'l> {
         if let Some(l) = &view.limit {
             self.limit(&location.at(l.offset), l.limit, l.value);
         }
+        view
     }
 
     fn legacy(&mut self, data: &[u8], location: &Location) {
@@ -246,6 +272,10 @@ impl<'l> Ctx<'l> {
         };
         let mut mismatches = Vec::new();
         let deferred = depth == 0 && self.defer_stored_crc;
+        // Storage keys declared by data.pkl, and the sizes of data/<key> records.
+        let mut declared = Vec::new();
+        let mut records = std::collections::BTreeMap::new();
+        let mut data_pkl: Option<Location> = None;
         let mut total: u64 = 0;
         for entry in &view.entries {
             if entry.is_dir() {
@@ -283,6 +313,9 @@ impl<'l> Ctx<'l> {
                     continue;
                 }
                 (ZipKind::Checkpoint { .. } | ZipKind::TorchScript { .. }, Some(rel)) => {
+                    if let Some(key) = rel.strip_prefix("data/") {
+                        records.insert(key.to_string(), bytes.len() as u64);
+                    }
                     // Judge by the head only: tensor records can be gigabytes,
                     // and touching their tails would page them in for nothing.
                     let s = sniff(bytes.get(..bytes.len().min(SNIFF_HEAD)).unwrap_or(&bytes));
@@ -293,7 +326,11 @@ impl<'l> Ctx<'l> {
                                     .scanner(scanner),
                             );
                         }
-                        self.pickle(&bytes, &member_loc, scanner);
+                        let view = self.pickle(&bytes, &member_loc, scanner);
+                        if rel == "data.pkl" {
+                            declared.extend(rules::declared_storages(&view));
+                            data_pkl = Some(member_loc.clone());
+                        }
                         continue;
                     }
                     if is_torch_record(rel) || s == Sniffed::Unknown {
@@ -320,6 +357,9 @@ impl<'l> Ctx<'l> {
                     "member is encrypted and could not be inspected".into(),
                 );
             }
+        }
+        if let Some(loc) = data_pkl {
+            rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
     }

@@ -13,5 +13,8 @@ pub use registry::{all_rules, find_rule};
 pub use rules::archive::arc001_crc_mismatch::finding as zip_crc_mismatch;
 pub use rules::archive::{check_tar_names, check_zip};
 pub use rules::pickle::{PickleCtx, check_pickle};
-pub use rules::pytorch::{check_legacy, check_torchscript_code, nonstandard_pickle_member};
+pub use rules::pytorch::{
+    check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
+    nonstandard_pickle_member,
+};
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};

@@ -609,6 +609,48 @@ pub const SAFE_CLASS_FAMILIES: &[&str] = &[
     "lightgbm.sklearn",
 ];
 
+/// Module prefixes of model-zoo classes that full-model pickles reference.
+/// Their classes are inert when rebuilt the way pickle rebuilds plain
+/// objects (`__new__` through NEWOBJ or copyreg, then `__setstate__`), but
+/// calling them runs their constructors, so a REDUCE, OBJ or INST call of
+/// one stays unknown.
+pub const SAFE_WHEN_CONSTRUCTED: &[&str] = &[
+    "torchvision.models.",
+    "torchvision.ops.",
+    "torchvision.transforms.",
+    "transformers.models.",
+    "transformers.activations",
+    "transformers.pytorch_utils",
+    "timm.models.",
+    "timm.layers.",
+    "torch.ao.nn.",
+    "torch.nn.quantized.",
+    "torch.nn.intrinsic.",
+    "ultralytics.nn.",
+];
+
+/// Classifies a global by its name and by how the pickle uses it.
+pub fn classify_use(g: &sentrascan_formats::pickle::GlobalUse) -> Tier {
+    match classify(&g.module, &g.name) {
+        Tier::Unknown if g.only_constructed() && is_class_name(&g.name) => {
+            let m = canonical_module(&g.module);
+            if SAFE_WHEN_CONSTRUCTED
+                .iter()
+                .any(|p| m.starts_with(p) || m == p.trim_end_matches('.'))
+            {
+                Tier::Safe
+            } else {
+                Tier::Unknown
+            }
+        }
+        t => t,
+    }
+}
+
+fn is_class_name(name: &str) -> bool {
+    !name.contains('.') && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+}
+
 /// Storage and legacy tensor classes: `torch.FloatStorage`, `torch.FloatTensor`.
 fn is_torch_storage(path: &str) -> bool {
     path.strip_prefix("torch.").is_some_and(|n| {
@@ -675,8 +717,8 @@ pub fn classify(module: &str, name: &str) -> Tier {
             return Tier::Dangerous(d);
         }
     }
-    if !name.contains('.') && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-        let m = crate::pickle_globals::canonical_module(module);
+    if is_class_name(name) {
+        let m = canonical_module(module);
         if SAFE_CLASS_FAMILIES
             .iter()
             .any(|p| m.starts_with(p) || m == p.trim_end_matches('.'))
@@ -800,6 +842,51 @@ mod tests {
             Tier::Unknown
         );
         assert_eq!(classify("torch", "Evil"), Tier::Unknown);
+    }
+
+    fn used(
+        module: &str,
+        name: &str,
+        calls: u32,
+        constructs: u32,
+    ) -> sentrascan_formats::pickle::GlobalUse {
+        sentrascan_formats::pickle::GlobalUse {
+            module: module.into(),
+            name: name.into(),
+            kind: sentrascan_formats::pickle::ImportKind::Global,
+            via: None,
+            offset: 0,
+            imports: 1,
+            calls,
+            constructs,
+            first_call: None,
+        }
+    }
+
+    #[test]
+    fn model_zoo_classes_are_safe_only_when_constructed() {
+        assert_eq!(
+            classify_use(&used("torchvision.models.resnet", "ResNet", 1, 1)),
+            Tier::Safe
+        );
+        assert_eq!(
+            classify_use(&used(
+                "transformers.models.bert.modeling_bert",
+                "BertModel",
+                0,
+                0
+            )),
+            Tier::Safe
+        );
+        assert_eq!(
+            classify_use(&used("torchvision.models.resnet", "ResNet", 2, 1)),
+            Tier::Unknown
+        );
+        assert_eq!(
+            classify_use(&used("torchvision.models", "resnet50", 1, 0)),
+            Tier::Unknown
+        );
+        assert_eq!(classify_use(&used("mypkg", "Net", 1, 1)), Tier::Unknown);
     }
 
     #[test]

@@ -166,7 +166,15 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
     let mut cd_offset = u64::from(u32_at(data, eocd.saturating_add(16)).unwrap_or(0));
     let mut record_end = eocd;
     if eocd >= 20 && u32_at(data, eocd.saturating_sub(20)) == Some(ZIP64_LOCATOR_SIG) {
-        let z64 = u64_at(data, eocd.saturating_sub(20).saturating_add(8)).unwrap_or(u64::MAX);
+        let declared = u64_at(data, eocd.saturating_sub(20).saturating_add(8)).unwrap_or(u64::MAX);
+        // With data prepended, the declared offset is off by the prefix; the
+        // record (without extensible data) sits right before the locator.
+        let adjacent = eocd.saturating_sub(20 + 56);
+        let z64 = if u32_at(data, declared) == Some(ZIP64_EOCD_SIG) {
+            declared
+        } else {
+            adjacent
+        };
         if u32_at(data, z64) == Some(ZIP64_EOCD_SIG) {
             view.zip64 = true;
             total = u64_at(data, z64.saturating_add(32)).unwrap_or(total);

@@ -207,6 +207,7 @@ impl<'l> Analyzer<'l> {
                 Some(mine) => {
                     mine.imports = mine.imports.saturating_add(g.imports);
                     mine.calls = mine.calls.saturating_add(g.calls);
+                    mine.constructs = mine.constructs.saturating_add(g.constructs);
                     if mine.first_call.is_none() {
                         mine.first_call = g.first_call;
                     }
@@ -334,6 +335,7 @@ impl<'l> Analyzer<'l> {
                     imports: 1,
                     calls: 0,
                     first_call: None,
+                    constructs: 0,
                 });
                 self.index.insert(key, i);
                 i
@@ -355,6 +357,9 @@ impl<'l> Analyzer<'l> {
     ) {
         if let Some(u) = self.out.globals.get_mut(g.index) {
             u.calls = u.calls.saturating_add(1);
+            if matches!(opcode, "NEWOBJ" | "NEWOBJ_EX" | "copyreg") {
+                u.constructs = u.constructs.saturating_add(1);
+            }
             if u.first_call.is_none() {
                 u.first_call = Some(CallSite {
                     offset: offset as u64,

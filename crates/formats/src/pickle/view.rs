@@ -93,6 +93,9 @@ pub struct GlobalUse {
     pub offset: u64,
     pub imports: u32,
     pub calls: u32,
+    /// Calls that only construct an instance the way pickle rebuilds plain
+    /// objects (NEWOBJ, NEWOBJ_EX, copyreg), running `__new__` but not `__init__`.
+    pub constructs: u32,
     pub first_call: Option<CallSite>,
 }
 
@@ -107,6 +110,11 @@ impl GlobalUse {
 
     pub fn is_called(&self) -> bool {
         self.calls > 0
+    }
+
+    /// Called, but only ever constructed as pickle constructs plain objects.
+    pub fn only_constructed(&self) -> bool {
+        self.calls == self.constructs
     }
 }
 

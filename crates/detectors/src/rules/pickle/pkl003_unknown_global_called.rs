@@ -4,7 +4,7 @@ use sentrascan_formats::pickle::PickleAnalysis;
 use sentrascan_types::{Category, Finding, RuleFamily, RuleMeta, Severity};
 
 use super::{PickleCtx, call_phrase, global_finding, use_location};
-use crate::pickle_globals::{Tier, classify};
+use crate::pickle_globals::{Tier, classify_use};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "PKL003",
@@ -42,7 +42,7 @@ the file.
 
 pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Finding>) {
     for g in view.globals.iter().filter(|g| g.is_called()) {
-        if classify(&g.module, &g.name) != Tier::Unknown
+        if classify_use(g) != Tier::Unknown
             || (ctx.jit_types && crate::pickle_globals::is_torchscript_type(&g.module))
         {
             continue;
