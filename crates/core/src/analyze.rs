@@ -171,13 +171,14 @@ impl<'l> Ctx<'l> {
             other => {
                 if depth > 0 {
                     self.out.unanalysed_members += 1;
-                    if other != ModelFormat::Unknown {
+                    if other.can_carry_code() {
                         let why = format!(
                             "{other} content is recognised but not analysed by this version"
                         );
                         self.out
                             .findings
                             .push(rules::unsupported(location, other.as_str(), &why));
+                        self.inconclusive(location, why);
                     }
                 }
             }

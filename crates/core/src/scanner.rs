@@ -224,6 +224,11 @@ impl Scanner {
         let analysed = format.is_analysed();
         let (status, message) = if let Some(e) = a.error {
             (FileStatus::Error, Some(e))
+        } else if !analysed && format.can_carry_code() {
+            let why = format!(
+                "{format} is recognised but not analysed by this version: it is not vouched for"
+            );
+            (FileStatus::Inconclusive, Some(why))
         } else if !analysed {
             (
                 FileStatus::Skipped,

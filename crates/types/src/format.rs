@@ -87,6 +87,19 @@ impl ModelFormat {
     }
 }
 
+impl ModelFormat {
+    /// Model or container formats that can carry code or hide other files:
+    /// when this version cannot analyse one, the scan is inconclusive, never
+    /// clean. Other unanalysed content (text, JSON, unknown bytes) is listed
+    /// as skipped.
+    pub fn can_carry_code(self) -> bool {
+        !matches!(
+            self,
+            ModelFormat::Json | ModelFormat::Unknown | ModelFormat::Directory
+        )
+    }
+}
+
 impl fmt::Display for ModelFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

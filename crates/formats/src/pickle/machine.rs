@@ -148,6 +148,10 @@ impl<'l> Analyzer<'l> {
                 break;
             }
             if plausible_stream_start(data, cand) {
+                if self.out.streams.len() >= self.limits.max_streams {
+                    self.hit("max_streams", self.limits.max_streams as u64, cand);
+                    break;
+                }
                 let (end, probe) = self.probe(data, cand, true);
                 match end {
                     StreamEnd::Complete { end } => {
