@@ -21,7 +21,9 @@
     )
 )]
 
+pub mod compress;
 pub mod limits;
+pub mod npy;
 pub mod pickle;
 pub mod sniff;
 pub mod tar;

@@ -13,6 +13,28 @@ use super::value::{Blob, ContainerKind, GlobalRef, ObjKind, Text, Value};
 use super::view::*;
 use crate::Limits;
 
+/// The wrapper joblib pickles in place of each NumPy array.
+const JOBLIB_WRAPPER: &str = "joblib.numpy_pickle.NumpyArrayWrapper";
+/// Object arrays inside object arrays, at most.
+const JOBLIB_MAX_DEPTH: u32 = 8;
+
+/// Bytes per element of a NumPy dtype string such as `f8`, `<i4`, `U10`, `S5`, `V16`.
+fn numpy_itemsize(descr: &str) -> Option<u64> {
+    let d = descr.trim_start_matches(['<', '>', '|', '=']);
+    let kind = d.chars().next()?;
+    let digits: String = d.chars().skip(1).take_while(char::is_ascii_digit).collect();
+    let n: u64 = if digits.is_empty() {
+        if kind == '?' { 1 } else { return None }
+    } else {
+        digits.parse().ok()?
+    };
+    match kind {
+        'U' | 'w' => n.checked_mul(4),
+        'b' | 'i' | 'u' | 'f' | 'c' | 'S' | 'a' | 'V' | 'M' | 'm' | '?' => Some(n),
+        _ => None,
+    }
+}
+
 /// Evidence strings are cut to this many characters.
 const ARG_RENDER_MAX: usize = 240;
 /// Malformations recorded per stream; the rest are counted in the last one.
@@ -44,6 +66,7 @@ pub enum StreamEnd {
 /// Runs the machine over one or more streams, accumulating one analysis.
 pub struct Analyzer<'l> {
     limits: &'l Limits,
+    joblib_depth: u32,
     /// Raw data between streams is part of the format (legacy tar members):
     /// it is still searched for hidden streams, but not reported as trailing.
     pub raw_data_expected: bool,
@@ -58,6 +81,7 @@ impl<'l> Analyzer<'l> {
     pub fn new(limits: &'l Limits) -> Self {
         Analyzer {
             limits,
+            joblib_depth: 0,
             raw_data_expected: false,
             out: PickleAnalysis::default(),
             index: HashMap::new(),
@@ -233,6 +257,7 @@ impl<'l> Analyzer<'l> {
         o.mutations.extend(other.mutations);
         o.proto_anomalies.extend(other.proto_anomalies);
         o.trailing.extend(other.trailing);
+        o.joblib_arrays = o.joblib_arrays.saturating_add(other.joblib_arrays);
         if o.limit.is_none() {
             o.limit = other.limit;
         }
@@ -909,6 +934,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                         Value::Obj(o) => {
                             if let Ok(mut o) = o.try_borrow_mut() {
                                 o.weight = o.weight.saturating_add(state.weight());
+                                o.state = Some(state.clone());
+                            }
+                            if target.result_path().as_deref() == Some(JOBLIB_WRAPPER) {
+                                self.joblib_array(&state, &op);
                             }
                         }
                         _ => {}
@@ -1152,6 +1181,89 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
         }
         Step::Continue
+    }
+
+    /// joblib writes each array's bytes into the stream right after the
+    /// BUILD of its `NumpyArrayWrapper`: skip them (numeric dtypes), or run
+    /// the pickle that holds them (object dtypes), as joblib's reader does.
+    fn joblib_array(&mut self, state: &Value<'a>, op: &Op<'_>) {
+        let pairs = state.dict_pairs();
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key.as_text() == Some(k))
+                .map(|(_, v)| v.clone())
+        };
+        let shape: Option<Vec<i64>> = get("shape")
+            .map(|s| s.items().iter().map(Value::as_int).collect())
+            .unwrap_or(None);
+        let dtype = get("dtype");
+        let (dtype_name, elsize) = match &dtype {
+            Some(Value::Obj(o)) => match o.try_borrow() {
+                Ok(o) => {
+                    let name = o
+                        .args
+                        .first()
+                        .and_then(|a| a.any_text())
+                        .map(str::to_string);
+                    let elsize = o
+                        .state
+                        .as_ref()
+                        .and_then(|s| s.items().get(5).and_then(Value::as_int));
+                    (name, elsize)
+                }
+                Err(_) => (None, None),
+            },
+            _ => (None, None),
+        };
+        let alignment = get("numpy_array_alignment_bytes").and_then(|v| v.as_int());
+        let Some(name) = dtype_name else {
+            self.malformed_at(op.offset, format!("joblib array at offset {:#x} has no readable dtype; its data cannot be skipped", op.offset));
+            return;
+        };
+        self.an.out.joblib_arrays = self.an.out.joblib_arrays.saturating_add(1);
+        if name.starts_with('O') {
+            if self.an.joblib_depth >= JOBLIB_MAX_DEPTH {
+                self.an
+                    .hit("joblib_nesting", u64::from(JOBLIB_MAX_DEPTH), op.offset);
+                return;
+            }
+            // Object arrays are written as a pickle of their own.
+            self.an.joblib_depth = self.an.joblib_depth.saturating_add(1);
+            let end = self.an.run_stream(self.data, self.pos, false);
+            self.an.joblib_depth = self.an.joblib_depth.saturating_sub(1);
+            match end {
+                StreamEnd::Complete { end } => self.pos = end,
+                _ => self.pos = self.data.len(),
+            }
+            return;
+        }
+        let itemsize = match elsize {
+            Some(e) if e > 0 => u64::try_from(e).ok(),
+            _ => numpy_itemsize(&name),
+        };
+        let count = shape.and_then(|s| {
+            s.iter().try_fold(1u64, |acc, &d| {
+                u64::try_from(d).ok().and_then(|d| acc.checked_mul(d))
+            })
+        });
+        let (Some(itemsize), Some(count)) = (itemsize, count) else {
+            self.malformed_at(op.offset, format!("joblib array at offset {:#x} ({name}) has no computable size; its data cannot be skipped", op.offset));
+            return;
+        };
+        let mut pos = self.pos as u64;
+        if alignment.is_some_and(|a| a > 0) {
+            let pad = self.data.get(self.pos).copied().map(u64::from).unwrap_or(0);
+            pos = pos.saturating_add(1).saturating_add(pad);
+        }
+        let end = count.checked_mul(itemsize).and_then(|n| pos.checked_add(n));
+        match end {
+            Some(e) if e <= self.data.len() as u64 => self.pos = e as usize,
+            _ => {
+                self.malformed_at(op.offset, format!("joblib array at offset {:#x} declares {count} × {itemsize} bytes, past the end of the data", op.offset));
+                self.pos = self.data.len();
+            }
+        }
     }
 
     fn persistent(&mut self, id: Literal, op: &Op<'_>) {
@@ -1495,7 +1607,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 }
                 _ => Value::result_of(g),
             },
-            _ => Value::result_of(g),
+            _ => Value::result_with(g, args),
         }
     }
 }

@@ -72,6 +72,10 @@ pub(crate) struct Obj<'a> {
     pub len: u64,
     /// Elements reachable, counted through shared references (expansion detection).
     pub weight: u64,
+    /// For call results: the first arguments of the call.
+    pub args: Vec<Value<'a>>,
+    /// The last state BUILD applied to the object.
+    pub state: Option<Value<'a>>,
 }
 
 /// A symbolic value.
@@ -112,16 +116,63 @@ impl<'a> Value<'a> {
             items,
             len,
             weight,
+            args: Vec::new(),
+            state: None,
         })))
     }
 
     pub(crate) fn result_of(global: Rc<GlobalRef>) -> Self {
+        Self::result_with(global, Vec::new())
+    }
+
+    /// The result of calling `global` with `args` (the first few are kept).
+    pub(crate) fn result_with(global: Rc<GlobalRef>, mut args: Vec<Value<'a>>) -> Self {
+        args.truncate(8);
         Value::Obj(Rc::new(RefCell::new(Obj {
             kind: ObjKind::Result(global),
             items: Vec::new(),
             len: 0,
             weight: 1,
+            args,
+            state: None,
         })))
+    }
+
+    /// The callable whose result this is, as a canonical dotted path.
+    pub(crate) fn result_path(&self) -> Option<String> {
+        match self {
+            Value::Obj(o) => match &o.try_borrow().ok()?.kind {
+                ObjKind::Result(g) => Some(g.path()),
+                ObjKind::Container(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Key/value pairs of a dict value.
+    pub(crate) fn dict_pairs(&self) -> Vec<(Value<'a>, Value<'a>)> {
+        let items = match self {
+            Value::Obj(o) => match o.try_borrow() {
+                Ok(o) if matches!(o.kind, ObjKind::Container(ContainerKind::Dict)) => {
+                    o.items.clone()
+                }
+                _ => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+        let mut out = Vec::with_capacity(items.len() / 2);
+        let mut it = items.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            out.push((k, v));
+        }
+        out
     }
 
     pub(crate) fn weight(&self) -> u64 {

@@ -26,6 +26,8 @@ pub struct PickleAnalysis {
     pub limit: Option<LimitHit>,
     /// Opcodes interpreted, nested streams included.
     pub ops: u64,
+    /// NumPy arrays joblib stored inline, whose bytes were skipped.
+    pub joblib_arrays: u64,
 }
 
 impl PickleAnalysis {

@@ -1,0 +1,189 @@
+//! Single-file compression streams (gzip, zlib, bzip2, xz, lzma, zstd, lz4),
+//! decompressed into a bounded buffer: a stream that inflates past the limit
+//! is cut there and reported, never followed.
+
+use std::io::Read;
+
+/// A compression format, recognised from its magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Gzip,
+    Zlib,
+    Bzip2,
+    Xz,
+    Lzma,
+    Zstd,
+    Lz4,
+}
+
+impl Compression {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::Gzip => "gzip",
+            Compression::Zlib => "zlib",
+            Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::Lzma => "lzma",
+            Compression::Zstd => "zstd",
+            Compression::Lz4 => "lz4",
+        }
+    }
+}
+
+/// Recognises a compression stream by its first bytes.
+pub fn sniff(data: &[u8]) -> Option<Compression> {
+    match data {
+        [0x1f, 0x8b, ..] => Some(Compression::Gzip),
+        [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Compression::Bzip2),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some(Compression::Xz),
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Some(Compression::Zstd),
+        [0x04, 0x22, 0x4d, 0x18, ..] => Some(Compression::Lz4),
+        // zlib: deflate with a 32 KiB window or less, and a valid header check.
+        [cmf, flg, ..]
+            if cmf & 0x0f == 8
+                && cmf >> 4 <= 7
+                && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0
+                && flg & 0x20 == 0 =>
+        {
+            Some(Compression::Zlib)
+        }
+        // .lzma ("LZMA alone"): properties byte (lc/lp/pb) and a dictionary size.
+        [0x5d, 0x00, 0x00, d3, d4, ..] if (*d3 >= 0x01 || *d4 >= 0x01) => Some(Compression::Lzma),
+        _ => None,
+    }
+}
+
+/// What a decompression produced.
+#[derive(Debug)]
+pub struct Decompressed {
+    pub data: Vec<u8>,
+    /// The output reached the limit before the stream ended.
+    pub truncated: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecompressError {
+    #[error("{format} stream is corrupt: {message}")]
+    Corrupt {
+        format: &'static str,
+        message: String,
+    },
+}
+
+/// Decompresses at most `limit` bytes of `data` in format `c`.
+pub fn decompress(
+    data: &[u8],
+    c: Compression,
+    limit: u64,
+) -> Result<Decompressed, DecompressError> {
+    let corrupt = |e: std::io::Error| DecompressError::Corrupt {
+        format: c.as_str(),
+        message: e.to_string(),
+    };
+    let reader: Box<dyn Read + '_> = match c {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(data)),
+        Compression::Zlib => Box::new(flate2::read::ZlibDecoder::new(data)),
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(data)),
+        Compression::Xz => Box::new(lzma_rust2::XzReader::new(data, true)),
+        Compression::Lzma => {
+            let r = lzma_rust2::LzmaReader::new_mem_limit(data, 1 << 20, None).map_err(corrupt)?;
+            Box::new(r)
+        }
+        Compression::Zstd => {
+            let r = ruzstd::decoding::StreamingDecoder::new(data).map_err(|e| {
+                DecompressError::Corrupt {
+                    format: "zstd",
+                    message: e.to_string(),
+                }
+            })?;
+            Box::new(r)
+        }
+        Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(data)),
+    };
+    let mut out = Vec::with_capacity(
+        usize::try_from(
+            limit
+                .min((data.len() as u64).saturating_mul(4))
+                .min(64 << 20),
+        )
+        .unwrap_or(0),
+    );
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(corrupt)?;
+    let truncated = out.len() as u64 > limit;
+    if truncated {
+        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(Decompressed {
+        data: out,
+        truncated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    #[test]
+    fn gzip_and_zlib_round_trip_and_bounded() {
+        let body = vec![b'a'; 100_000];
+        let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        g.write_all(&body).unwrap();
+        let gz = g.finish().unwrap();
+        assert_eq!(sniff(&gz), Some(Compression::Gzip));
+        let d = decompress(&gz, Compression::Gzip, 1 << 20).unwrap();
+        assert_eq!(d.data, body);
+        assert!(!d.truncated);
+        let d = decompress(&gz, Compression::Gzip, 1000).unwrap();
+        assert_eq!(d.data.len(), 1000);
+        assert!(d.truncated);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(b"hello").unwrap();
+        let zl = z.finish().unwrap();
+        assert_eq!(sniff(&zl), Some(Compression::Zlib));
+        assert_eq!(
+            decompress(&zl, Compression::Zlib, 100).unwrap().data,
+            b"hello"
+        );
+    }
+
+    #[test]
+    fn other_formats_round_trip() {
+        let mut b = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+        b.write_all(b"bz data").unwrap();
+        let bz = b.finish().unwrap();
+        assert_eq!(sniff(&bz), Some(Compression::Bzip2));
+        assert_eq!(
+            decompress(&bz, Compression::Bzip2, 100).unwrap().data,
+            b"bz data"
+        );
+        let lz = lz4_flex::frame::FrameEncoder::new(Vec::new());
+        let mut lz = lz;
+        lz.write_all(b"lz4 data").unwrap();
+        let lz = lz.finish().unwrap();
+        assert_eq!(sniff(&lz), Some(Compression::Lz4));
+        assert_eq!(
+            decompress(&lz, Compression::Lz4, 100).unwrap().data,
+            b"lz4 data"
+        );
+    }
+
+    #[test]
+    fn corrupt_streams_are_errors() {
+        assert!(decompress(&[0x1f, 0x8b, 8, 0, 0, 0], Compression::Gzip, 100).is_err());
+        assert!(
+            decompress(
+                &[0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff],
+                Compression::Zstd,
+                100
+            )
+            .is_err()
+        );
+        assert_eq!(sniff(b"plain text"), None);
+    }
+}
