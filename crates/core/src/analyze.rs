@@ -11,7 +11,7 @@ use sentrascan_formats::pickle::{Analyzer, PickleAnalysis};
 use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
-use sentrascan_formats::{Limits, tar};
+use sentrascan_formats::{Limits, compress, npy, sevenz, tar};
 use sentrascan_types::{Finding, Location, ModelFormat};
 
 /// What analysing one file produced.
@@ -44,6 +44,7 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
         ModelFormat::TorchScript => "torchscript",
         ModelFormat::PytorchTar => "pytorch_tar",
         ModelFormat::PytorchLegacy => "pytorch_legacy",
+        ModelFormat::SevenZip => "7z",
         ModelFormat::Tar => "tar",
         ModelFormat::Zip => "zip",
         _ => "pickle",
@@ -55,6 +56,8 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
         Sniffed::Zip => ModelFormat::Zip,
         Sniffed::Tar => ModelFormat::Tar,
         Sniffed::Gzip => ModelFormat::Gzip,
+        Sniffed::Zlib => ModelFormat::Zlib,
+        Sniffed::Lzma => ModelFormat::Lzma,
         Sniffed::Bzip2 => ModelFormat::Bzip2,
         Sniffed::Xz => ModelFormat::Xz,
         Sniffed::Zstd => ModelFormat::Zstd,
@@ -168,6 +171,15 @@ impl<'l> Ctx<'l> {
                     self.tar(data, location, format == ModelFormat::PytorchTar, depth);
                 }
             }
+            ModelFormat::Gzip
+            | ModelFormat::Zlib
+            | ModelFormat::Bzip2
+            | ModelFormat::Xz
+            | ModelFormat::Lzma
+            | ModelFormat::Zstd
+            | ModelFormat::Lz4 => self.compressed(data, location, name, format, depth),
+            ModelFormat::SevenZip => self.sevenz(data, location, depth),
+            ModelFormat::NumPy => self.numpy(data, location),
             other => {
                 if depth > 0 {
                     self.out.unanalysed_members += 1;
@@ -197,6 +209,159 @@ impl<'l> Ctx<'l> {
             }
         }
         format
+    }
+
+    /// A single compressed stream: inflate (bounded) and analyse the content
+    /// as a member named after the file without its compression extension.
+    fn compressed(
+        &mut self,
+        data: &[u8],
+        location: &Location,
+        name: &str,
+        format: ModelFormat,
+        depth: u32,
+    ) {
+        self.out.scanners.insert("compressed");
+        if depth >= self.limits.max_archive_depth {
+            return self.limit(
+                location,
+                "max_archive_depth",
+                u64::from(self.limits.max_archive_depth),
+            );
+        }
+        let Some(kind) = compress::sniff(data) else {
+            return self.unreadable(location, depth, format!("{format} stream not recognised"));
+        };
+        let out = match compress::decompress(data, kind, self.limits.max_decompressed_bytes) {
+            Ok(o) => o,
+            Err(e) => return self.unreadable(location, depth, e.to_string()),
+        };
+        let expanded = out.data.len() as u64;
+        if expanded >= self.limits.bomb_min_bytes
+            && expanded / (data.len() as u64).max(1) > self.limits.max_compression_ratio
+        {
+            self.out.findings.push(rules::compression_bomb(
+                location,
+                data.len() as u64,
+                expanded,
+                false,
+            ));
+        }
+        if out.truncated {
+            self.limit(
+                location,
+                "max_decompressed_bytes",
+                self.limits.max_decompressed_bytes,
+            );
+        }
+        let inner_name = inner_name(name, kind);
+        let member = location.member(&inner_name);
+        self.analyze(&out.data, &member, &inner_name, depth + 1, None);
+    }
+
+    fn sevenz(&mut self, data: &[u8], location: &Location, depth: u32) {
+        self.out.scanners.insert("7z");
+        if depth >= self.limits.max_archive_depth {
+            return self.limit(
+                location,
+                "max_archive_depth",
+                u64::from(self.limits.max_archive_depth),
+            );
+        }
+        let mut members = Vec::new();
+        let walked = sevenz::walk(data, self.limits, |e, d| members.push((e.clone(), d)));
+        for (entry, d) in members {
+            if entry.is_dir {
+                continue;
+            }
+            if let Some(f) = rules::archive_name_escape(location, &entry.name) {
+                self.out.findings.push(f.scanner("7z"));
+            }
+            let member_loc = location.member(&entry.name);
+            let bytes = match d {
+                sevenz::MemberData::Bytes(b) => b,
+                sevenz::MemberData::Truncated(b) => {
+                    self.limit(
+                        &member_loc,
+                        "max_member_bytes",
+                        self.limits.max_member_bytes,
+                    );
+                    b
+                }
+                sevenz::MemberData::Failed(m) => {
+                    self.out.findings.push(rules::unreadable(&member_loc, &m));
+                    self.inconclusive(&member_loc, m);
+                    continue;
+                }
+            };
+            let member_name = entry
+                .name
+                .rsplit('/')
+                .next()
+                .unwrap_or(&entry.name)
+                .to_string();
+            self.analyze(&bytes, &member_loc, &member_name, depth + 1, None);
+        }
+        if let Err(e) = walked {
+            let msg = e.to_string();
+            self.out.findings.push(rules::unreadable(location, &msg));
+            if depth == 0 && !matches!(e, sevenz::SevenZError::Encrypted) {
+                self.out.error = Some(msg);
+            } else {
+                self.inconclusive(location, msg);
+            }
+        }
+    }
+
+    fn numpy(&mut self, data: &[u8], location: &Location) {
+        self.out.scanners.insert("numpy");
+        match npy::parse(data) {
+            Ok(view) => {
+                let rest = usize::try_from(view.data_offset)
+                    .ok()
+                    .and_then(|o| data.get(o..))
+                    .unwrap_or(&[]);
+                if view.has_object {
+                    self.out
+                        .findings
+                        .push(rules::npy::object_array(location, &view));
+                    let mut an = Analyzer::new(self.limits);
+                    an.run_buffer(
+                        data,
+                        usize::try_from(view.data_offset).unwrap_or(data.len()),
+                    );
+                    self.finish_pickle(an, location, "numpy");
+                } else {
+                    rules::npy::check_data_size(
+                        location,
+                        &view,
+                        rest.len() as u64,
+                        &mut self.out.findings,
+                    );
+                    if let Some(expected) =
+                        view.expected_data_len.filter(|e| (rest.len() as u64) > *e)
+                    {
+                        // Bytes past the declared array: search them for pickles.
+                        let start = usize::try_from(view.data_offset.saturating_add(expected))
+                            .unwrap_or(data.len());
+                        let mut an = Analyzer::new(self.limits);
+                        an.raw_data_expected = true;
+                        an.run_buffer(data, start);
+                        self.finish_pickle(an, location, "numpy");
+                    }
+                }
+            }
+            Err(e) => {
+                self.out
+                    .findings
+                    .push(rules::npy::header_invalid(location, &e.to_string()));
+                // Whatever follows the magic may still be a pickle a lenient loader reads.
+                let mut an = Analyzer::new(self.limits);
+                an.raw_data_expected = true;
+                an.run_buffer(data, 8.min(data.len()));
+                self.finish_pickle(an, location, "numpy");
+            }
+        }
     }
 
     fn unreadable(&mut self, location: &Location, depth: u32, message: String) {
@@ -283,6 +448,19 @@ impl<'l> Ctx<'l> {
                 continue;
             }
             let member_loc = location.member(&entry.name);
+            if entry.method != 0
+                && entry.uncompressed_size >= self.limits.bomb_min_bytes
+                && entry.uncompressed_size / entry.compressed_size.max(1)
+                    > self.limits.max_compression_ratio
+            {
+                let f = rules::compression_bomb(
+                    &member_loc,
+                    entry.compressed_size,
+                    entry.uncompressed_size,
+                    true,
+                );
+                self.out.findings.push(f.scanner(scanner));
+            }
             let bytes: Cow<'_, [u8]> = match zip::member_data(data, entry, self.limits) {
                 Ok(b) => b,
                 Err(e) => {
@@ -303,6 +481,20 @@ impl<'l> Ctx<'l> {
                 if actual != entry.crc32 {
                     mismatches.push((entry.name.clone(), entry.crc32, actual));
                 }
+            }
+            if entry.is_symlink() {
+                // A zip symlink stores its target as the member's content.
+                let target =
+                    String::from_utf8_lossy(bytes.get(..bytes.len().min(4096)).unwrap_or(&[]))
+                        .into_owned();
+                self.out.findings.push(
+                    rules::special_member(location, &entry.name, "symbolic link", Some(&target))
+                        .scanner(scanner),
+                );
+                if let Some(f) = rules::archive_link_escape(location, &entry.name, &target) {
+                    self.out.findings.push(f.scanner(scanner));
+                }
+                continue;
             }
             let relative = prefix.as_deref().and_then(|p| entry.name.strip_prefix(p));
             match (&kind, relative) {
@@ -398,6 +590,28 @@ impl<'l> Ctx<'l> {
             self.analyze(bytes, &member_loc, &member_name, depth + 1, None);
         }
     }
+}
+
+/// The name of what a compressed file holds: `model.pkl.gz` holds
+/// `model.pkl`; a stream with no such extension holds `<gzip stream>`.
+fn inner_name(name: &str, kind: compress::Compression) -> String {
+    let exts: &[&str] = match kind {
+        compress::Compression::Gzip => &[".gz", ".gzip"],
+        compress::Compression::Zlib => &[".zlib", ".z"],
+        compress::Compression::Bzip2 => &[".bz2"],
+        compress::Compression::Xz => &[".xz"],
+        compress::Compression::Lzma => &[".lzma"],
+        compress::Compression::Zstd => &[".zst", ".zstd"],
+        compress::Compression::Lz4 => &[".lz4"],
+    };
+    let lower = name.to_ascii_lowercase();
+    if let Some(ext) = exts.iter().find(|e| lower.ends_with(*e)) {
+        return name[..name.len() - ext.len()].to_string();
+    }
+    if lower.ends_with(".tgz") {
+        return format!("{}.tar", &name[..name.len() - 4]);
+    }
+    format!("<{} stream>", kind.as_str())
 }
 
 fn format_of_view(view: &ZipView) -> ModelFormat {

@@ -15,9 +15,21 @@ fn testdata() -> PathBuf {
 
 type Expected = BTreeMap<String, BTreeSet<(String, Severity)>>;
 
+/// Every `testdata/expected*.tsv` manifest, merged.
 fn manifest() -> Expected {
-    let text =
-        std::fs::read_to_string(testdata().join("expected.tsv")).expect("testdata/expected.tsv");
+    let mut names: Vec<String> = std::fs::read_dir(testdata())
+        .expect("testdata")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("expected") && n.ends_with(".tsv"))
+        .collect();
+    names.sort();
+    assert!(names.contains(&"expected.tsv".to_string()), "{names:?}");
+    let mut text = String::new();
+    for n in &names {
+        text.push_str(&std::fs::read_to_string(testdata().join(n)).expect("manifest"));
+        text.push('\n');
+    }
     let mut out: Expected = BTreeMap::new();
     for line in text
         .lines()

@@ -11,7 +11,13 @@ pub mod rules;
 
 pub use registry::{all_rules, find_rule};
 pub use rules::archive::arc001_crc_mismatch::finding as zip_crc_mismatch;
+pub use rules::archive::arc005_path_traversal::{
+    link_escape as archive_link_escape, name_escape as archive_name_escape,
+};
+pub use rules::archive::arc007_compression_bomb::finding as compression_bomb;
+pub use rules::archive::arc008_special_member::finding as special_member;
 pub use rules::archive::{check_tar_names, check_zip};
+pub use rules::numpy as npy;
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,

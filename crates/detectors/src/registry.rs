@@ -2,7 +2,7 @@
 
 use sentrascan_types::RuleMeta;
 
-use crate::rules::{archive, pickle, pytorch, scanner};
+use crate::rules::{archive, numpy, pickle, pytorch, scanner};
 
 static RULES: &[&RuleMeta] = &[
     &pickle::pkl001_dangerous_global::RULE,
@@ -27,6 +27,11 @@ static RULES: &[&RuleMeta] = &[
     &archive::arc004_encrypted_flag::RULE,
     &archive::arc005_path_traversal::RULE,
     &archive::arc006_structure::RULE,
+    &archive::arc007_compression_bomb::RULE,
+    &archive::arc008_special_member::RULE,
+    &numpy::npy001_object_array::RULE,
+    &numpy::npy002_header_invalid::RULE,
+    &numpy::npy003_data_size::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -108,6 +113,11 @@ mod tests {
                 "ARC004 zip-flag-anomaly",
                 "ARC005 archive-path-traversal",
                 "ARC006 zip-structure-anomaly",
+                "ARC007 compression-bomb",
+                "ARC008 archive-special-member",
+                "NPY001 numpy-object-array",
+                "NPY002 npy-header-invalid",
+                "NPY003 npy-data-size-mismatch",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

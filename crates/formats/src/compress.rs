@@ -53,6 +53,60 @@ pub fn sniff(data: &[u8]) -> Option<Compression> {
     }
 }
 
+/// Dictionary memory a hostile header may ask the LZMA decoders for, in KiB.
+const DICT_LIMIT_KB: u32 = 256 << 10;
+
+/// Decompresses a zip member stored with LZMA (method 14): a 4-byte version
+/// and size prefix, the 5-byte properties, then raw LZMA data.
+pub fn decompress_zip_lzma(
+    data: &[u8],
+    uncompressed: u64,
+    limit: u64,
+) -> Result<Decompressed, DecompressError> {
+    let corrupt = |m: String| DecompressError::Corrupt {
+        format: "lzma",
+        message: m,
+    };
+    let props = data
+        .get(4..9)
+        .ok_or_else(|| corrupt("member shorter than its LZMA header".into()))?;
+    let (&pb, dict) = props
+        .split_first()
+        .ok_or_else(|| corrupt("no properties".into()))?;
+    let mut d = [0u8; 4];
+    d.copy_from_slice(dict);
+    let dict_size = u32::from_le_bytes(d);
+    if u64::from(dict_size) > u64::from(DICT_LIMIT_KB) << 10 {
+        return Err(corrupt(format!(
+            "dictionary of {dict_size} bytes exceeds the limit"
+        )));
+    }
+    let body = data.get(9..).unwrap_or(&[]);
+    let r = lzma_rust2::LzmaReader::new_with_props(body, uncompressed, pb, dict_size, None)
+        .map_err(|e| corrupt(e.to_string()))?;
+    read_bounded(r, limit, data.len()).map_err(|e| corrupt(e.to_string()))
+}
+
+fn read_bounded(reader: impl Read, limit: u64, input_len: usize) -> std::io::Result<Decompressed> {
+    let mut out = Vec::with_capacity(
+        usize::try_from(
+            limit
+                .min((input_len as u64).saturating_mul(4))
+                .min(64 << 20),
+        )
+        .unwrap_or(0),
+    );
+    reader.take(limit.saturating_add(1)).read_to_end(&mut out)?;
+    let truncated = out.len() as u64 > limit;
+    if truncated {
+        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    Ok(Decompressed {
+        data: out,
+        truncated,
+    })
+}
+
 /// What a decompression produced.
 #[derive(Debug)]
 pub struct Decompressed {
@@ -85,9 +139,14 @@ pub fn decompress(
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(data)),
         Compression::Zlib => Box::new(flate2::read::ZlibDecoder::new(data)),
         Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(data)),
-        Compression::Xz => Box::new(lzma_rust2::XzReader::new(data, true)),
+        Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
+            data,
+            true,
+            DICT_LIMIT_KB,
+        )),
         Compression::Lzma => {
-            let r = lzma_rust2::LzmaReader::new_mem_limit(data, 1 << 20, None).map_err(corrupt)?;
+            let r = lzma_rust2::LzmaReader::new_mem_limit(data, DICT_LIMIT_KB, None)
+                .map_err(corrupt)?;
             Box::new(r)
         }
         Compression::Zstd => {

@@ -22,9 +22,12 @@
 )]
 
 pub mod compress;
+pub mod gguf;
 pub mod limits;
 pub mod npy;
 pub mod pickle;
+pub mod safetensors;
+pub mod sevenz;
 pub mod sniff;
 pub mod tar;
 pub mod torch;

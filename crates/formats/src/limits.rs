@@ -29,8 +29,12 @@ pub struct Limits {
     pub max_member_bytes: u64,
     /// Bytes decompressed from one archive in total.
     pub max_archive_bytes: u64,
+    /// Bytes one compressed stream (or member) may inflate to in memory.
+    pub max_decompressed_bytes: u64,
     /// Ratio of decompressed to compressed size above which a member is a bomb.
     pub max_compression_ratio: u64,
+    /// Smallest expanded size that the ratio check applies to.
+    pub bomb_min_bytes: u64,
     /// Containers within containers.
     pub max_archive_depth: u32,
     /// Logical size (elements counted through aliases) that marks an expansion attack.
@@ -52,7 +56,9 @@ impl Default for Limits {
             max_archive_entries: 100_000,
             max_member_bytes: 4 << 30,
             max_archive_bytes: 16 << 30,
+            max_decompressed_bytes: 1 << 30,
             max_compression_ratio: 200,
+            bomb_min_bytes: 16 << 20,
             max_archive_depth: 5,
             expansion_threshold: 100_000_000,
         }

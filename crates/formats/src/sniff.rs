@@ -7,8 +7,10 @@ pub enum Sniffed {
     Zip,
     Tar,
     Gzip,
+    Zlib,
     Bzip2,
     Xz,
+    Lzma,
     Zstd,
     Lz4,
     SevenZip,
@@ -68,6 +70,12 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
+    }
+    // Weak two-byte magics, checked after pickles (whose MARK is a valid zlib CMF).
+    match crate::compress::sniff(data) {
+        Some(crate::compress::Compression::Zlib) => return Sniffed::Zlib,
+        Some(crate::compress::Compression::Lzma) => return Sniffed::Lzma,
+        _ => {}
     }
     if crate::zip::sniff(data) {
         return Sniffed::Zip;

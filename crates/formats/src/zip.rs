@@ -379,31 +379,67 @@ pub fn member_data<'a>(
         .ok_or_else(|| MemberError::NoData { name: name() })?;
     let raw = bytes_at(data, start, entry.compressed_size)
         .ok_or_else(|| MemberError::OutOfBounds { name: name() })?;
-    match entry.method {
-        0 => Ok(Cow::Borrowed(raw)),
+    let limit = limits.max_member_bytes.min(limits.max_decompressed_bytes);
+    let corrupt = |message: String| MemberError::Corrupt {
+        name: name(),
+        message,
+    };
+    let out = match entry.method {
+        0 => return Ok(Cow::Borrowed(raw)),
         8 => {
-            let limit = limits.max_member_bytes;
             let cap = entry.uncompressed_size.min(limit).min(64 << 20);
             let mut out = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
             let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));
             dec.read_to_end(&mut out)
-                .map_err(|e| MemberError::Corrupt {
-                    name: name(),
-                    message: e.to_string(),
-                })?;
-            if out.len() as u64 > limit {
+                .map_err(|e| corrupt(e.to_string()))?;
+            out
+        }
+        12 | 93 | 95 => {
+            let kind = match entry.method {
+                12 => crate::compress::Compression::Bzip2,
+                93 => crate::compress::Compression::Zstd,
+                _ => crate::compress::Compression::Xz,
+            };
+            let d = crate::compress::decompress(raw, kind, limit)
+                .map_err(|e| corrupt(e.to_string()))?;
+            if d.truncated {
                 return Err(MemberError::TooLarge {
                     name: name(),
                     limit,
                 });
             }
-            Ok(Cow::Owned(out))
+            d.data
         }
-        m => Err(MemberError::UnsupportedMethod {
+        14 => {
+            let size = if entry.flags & 2 != 0 {
+                u64::MAX
+            } else {
+                entry.uncompressed_size
+            };
+            let d = crate::compress::decompress_zip_lzma(raw, size, limit)
+                .map_err(|e| corrupt(e.to_string()))?;
+            if d.truncated {
+                return Err(MemberError::TooLarge {
+                    name: name(),
+                    limit,
+                });
+            }
+            d.data
+        }
+        m => {
+            return Err(MemberError::UnsupportedMethod {
+                name: name(),
+                method: m,
+            });
+        }
+    };
+    if out.len() as u64 > limit {
+        return Err(MemberError::TooLarge {
             name: name(),
-            method: m,
-        }),
+            limit,
+        });
     }
+    Ok(Cow::Owned(out))
 }
 
 /// CRC-32 (IEEE) of a buffer, as zip stores it.

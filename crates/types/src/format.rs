@@ -23,8 +23,10 @@ pub enum ModelFormat {
     /// A tar archive that is not a legacy PyTorch checkpoint.
     Tar,
     Gzip,
+    Zlib,
     Bzip2,
     Xz,
+    Lzma,
     Zstd,
     Lz4,
     #[serde(rename = "7z")]
@@ -56,6 +58,8 @@ impl ModelFormat {
             ModelFormat::Zip => "zip",
             ModelFormat::Tar => "tar",
             ModelFormat::Gzip => "gzip",
+            ModelFormat::Zlib => "zlib",
+            ModelFormat::Lzma => "lzma",
             ModelFormat::Bzip2 => "bzip2",
             ModelFormat::Xz => "xz",
             ModelFormat::Zstd => "zstd",
@@ -83,6 +87,16 @@ impl ModelFormat {
                 | ModelFormat::PytorchTar
                 | ModelFormat::TorchScript
                 | ModelFormat::Zip
+                | ModelFormat::Tar
+                | ModelFormat::Gzip
+                | ModelFormat::Zlib
+                | ModelFormat::Bzip2
+                | ModelFormat::Xz
+                | ModelFormat::Lzma
+                | ModelFormat::Zstd
+                | ModelFormat::Lz4
+                | ModelFormat::SevenZip
+                | ModelFormat::NumPy
         )
     }
 }

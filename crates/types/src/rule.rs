@@ -12,6 +12,8 @@ pub enum RuleFamily {
     Pytorch,
     /// `ARC`: archives.
     Archive,
+    /// `NPY`: NumPy arrays.
+    Numpy,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -22,6 +24,7 @@ impl RuleFamily {
             RuleFamily::Pickle => "PKL",
             RuleFamily::Pytorch => "PT",
             RuleFamily::Archive => "ARC",
+            RuleFamily::Numpy => "NPY",
             RuleFamily::Scanner => "SCN",
         }
     }

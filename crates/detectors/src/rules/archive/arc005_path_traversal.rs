@@ -49,6 +49,16 @@ fn escapes(path: &str) -> Option<&'static str> {
     None
 }
 
+/// ARC005 for a link member whose target is known.
+pub fn link_escape(location: &Location, name: &str, target: &str) -> Option<Finding> {
+    check(location, name, Some(target))
+}
+
+/// ARC005 for a member name alone.
+pub fn name_escape(location: &Location, name: &str) -> Option<Finding> {
+    check(location, name, None)
+}
+
 pub fn check(location: &Location, name: &str, link_target: Option<&str>) -> Option<Finding> {
     if let Some(why) = escapes(name) {
         return Some(

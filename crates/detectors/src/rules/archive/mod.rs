@@ -6,6 +6,8 @@ pub mod arc003_duplicate_member;
 pub mod arc004_encrypted_flag;
 pub mod arc005_path_traversal;
 pub mod arc006_structure;
+pub mod arc007_compression_bomb;
+pub mod arc008_special_member;
 
 use sentrascan_formats::tar::TarEntry;
 use sentrascan_formats::zip::{ZipAnomaly, ZipView};
@@ -46,11 +48,23 @@ pub fn check_zip(
     }
 }
 
-/// Member-name rules over a tar listing.
+/// Member-name and member-kind rules over a tar listing.
 pub fn check_tar_names(entries: &[TarEntry], location: &Location, out: &mut Vec<Finding>) {
+    use sentrascan_formats::tar::TarKind;
     for e in entries {
         if let Some(f) = arc005_path_traversal::check(location, &e.name, e.link_target.as_deref()) {
             out.push(f.scanner("tar"));
         }
+        let kind = match e.kind {
+            TarKind::Symlink => "symbolic link",
+            TarKind::Hardlink => "hard link",
+            TarKind::Device => "device file",
+            TarKind::Fifo => "FIFO",
+            _ => continue,
+        };
+        out.push(
+            arc008_special_member::finding(location, &e.name, kind, e.link_target.as_deref())
+                .scanner("tar"),
+        );
     }
 }

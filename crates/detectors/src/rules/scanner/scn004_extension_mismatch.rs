@@ -46,8 +46,13 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "zip",
         "tar",
     ];
+    // joblib compresses its pickle with any of these.
+    const JOBLIB: &[&str] = &["pickle", "zlib", "gzip", "bzip2", "xz", "lzma", "lz4"];
     Some(match ext {
-        "pt" | "pth" | "ckpt" | "bin" | "pkl" | "pickle" | "joblib" | "dat" | "data" | "p" => TORCH,
+        // Generic binary extensions say nothing about the content.
+        "bin" | "dat" | "data" => return None,
+        "joblib" => JOBLIB,
+        "pt" | "pth" | "ckpt" | "pkl" | "pickle" | "p" => TORCH,
         "safetensors" => &["safetensors"],
         "gguf" => &["gguf"],
         "onnx" => &["onnx", "unknown"],
@@ -60,6 +65,11 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "txt" | "md" | "yaml" | "yml" | "toml" | "cfg" | "ini" => &["unknown", "json"],
         "tar" => &["tar", "pytorch_tar"],
         "gz" | "tgz" => &["gzip"],
+        "bz2" => &["bzip2"],
+        "xz" => &["xz"],
+        "lzma" => &["lzma"],
+        "zst" | "zstd" => &["zstd"],
+        "lz4" => &["lz4"],
         "7z" => &["7z"],
         _ => return None,
     })
