@@ -232,31 +232,48 @@ impl<'l> Ctx<'l> {
         let Some(kind) = compress::sniff(data) else {
             return self.unreadable(location, depth, format!("{format} stream not recognised"));
         };
-        let out = match compress::decompress(data, kind, self.limits.max_decompressed_bytes) {
+        let out = match compress::decompress(data, kind, &compress::Bound::from_limits(self.limits))
+        {
             Ok(o) => o,
             Err(e) => return self.unreadable(location, depth, e.to_string()),
         };
-        let expanded = out.data.len() as u64;
-        if expanded >= self.limits.bomb_min_bytes
-            && expanded / (data.len() as u64).max(1) > self.limits.max_compression_ratio
-        {
-            self.out.findings.push(rules::compression_bomb(
-                location,
-                data.len() as u64,
-                expanded,
-                false,
-            ));
-        }
-        if out.truncated {
-            self.limit(
-                location,
-                "max_decompressed_bytes",
-                self.limits.max_decompressed_bytes,
-            );
-        }
+        self.cut_short(
+            location,
+            data.len() as u64,
+            out.data.len() as u64,
+            out.bomb,
+            out.truncated,
+            false,
+        );
         let inner_name = inner_name(name, kind);
         let member = location.member(&inner_name);
         self.analyze(&out.data, &member, &inner_name, depth + 1, None);
+    }
+
+    /// Reports a decompression that stopped early: a bomb (unless its
+    /// declared sizes already said so) and the limit that made it inconclusive.
+    fn cut_short(
+        &mut self,
+        location: &Location,
+        compressed: u64,
+        expanded: u64,
+        bomb: bool,
+        truncated: bool,
+        already_reported: bool,
+    ) {
+        if bomb && !already_reported {
+            self.out.findings.push(rules::compression_bomb(
+                location, compressed, expanded, false,
+            ));
+        }
+        if truncated {
+            let (limit, value) = if bomb {
+                ("max_compression_ratio", self.limits.max_compression_ratio)
+            } else {
+                ("max_decompressed_bytes", self.limits.max_decompressed_bytes)
+            };
+            self.limit(location, limit, value);
+        }
     }
 
     fn sevenz(&mut self, data: &[u8], location: &Location, depth: u32) {
@@ -448,11 +465,11 @@ impl<'l> Ctx<'l> {
                 continue;
             }
             let member_loc = location.member(&entry.name);
-            if entry.method != 0
+            let declared_bomb = entry.method != 0
                 && entry.uncompressed_size >= self.limits.bomb_min_bytes
                 && entry.uncompressed_size / entry.compressed_size.max(1)
-                    > self.limits.max_compression_ratio
-            {
+                    > self.limits.max_compression_ratio;
+            if declared_bomb {
                 let f = rules::compression_bomb(
                     &member_loc,
                     entry.compressed_size,
@@ -463,6 +480,22 @@ impl<'l> Ctx<'l> {
             }
             let bytes: Cow<'_, [u8]> = match zip::member_data(data, entry, self.limits) {
                 Ok(b) => b,
+                Err(zip::MemberError::Truncated {
+                    data: partial,
+                    bomb,
+                    ..
+                }) => {
+                    // Analyse what came out before the cut; the member stays inconclusive.
+                    self.cut_short(
+                        &member_loc,
+                        entry.compressed_size,
+                        partial.len() as u64,
+                        bomb,
+                        true,
+                        declared_bomb,
+                    );
+                    Cow::Owned(partial)
+                }
                 Err(e) => {
                     self.out
                         .findings
@@ -598,6 +631,7 @@ fn inner_name(name: &str, kind: compress::Compression) -> String {
     let exts: &[&str] = match kind {
         compress::Compression::Gzip => &[".gz", ".gzip"],
         compress::Compression::Zlib => &[".zlib", ".z"],
+        compress::Compression::Deflate => &[".deflate"],
         compress::Compression::Bzip2 => &[".bz2"],
         compress::Compression::Xz => &[".xz"],
         compress::Compression::Lzma => &[".lzma"],

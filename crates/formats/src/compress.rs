@@ -8,6 +8,8 @@ use std::io::Read;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     Gzip,
+    /// Raw deflate, as zip stores it (never sniffed).
+    Deflate,
     Zlib,
     Bzip2,
     Xz,
@@ -20,6 +22,7 @@ impl Compression {
     pub fn as_str(self) -> &'static str {
         match self {
             Compression::Gzip => "gzip",
+            Compression::Deflate => "deflate",
             Compression::Zlib => "zlib",
             Compression::Bzip2 => "bzip2",
             Compression::Xz => "xz",
@@ -61,7 +64,7 @@ const DICT_LIMIT_KB: u32 = 256 << 10;
 pub fn decompress_zip_lzma(
     data: &[u8],
     uncompressed: u64,
-    limit: u64,
+    bound: &Bound,
 ) -> Result<Decompressed, DecompressError> {
     let corrupt = |m: String| DecompressError::Corrupt {
         format: "lzma",
@@ -84,26 +87,60 @@ pub fn decompress_zip_lzma(
     let body = data.get(9..).unwrap_or(&[]);
     let r = lzma_rust2::LzmaReader::new_with_props(body, uncompressed, pb, dict_size, None)
         .map_err(|e| corrupt(e.to_string()))?;
-    read_bounded(r, limit, data.len()).map_err(|e| corrupt(e.to_string()))
+    read_bounded(r, bound, data.len()).map_err(|e| corrupt(e.to_string()))
 }
 
-fn read_bounded(reader: impl Read, limit: u64, input_len: usize) -> std::io::Result<Decompressed> {
+/// Reads a decoder in chunks: stops at `bound.limit` bytes (truncated), or
+/// as soon as the output passes `bound.bomb_min` while exceeding `bound.ratio`
+/// times the input (a bomb: stopped early so memory stays small).
+fn read_bounded(
+    mut reader: impl Read,
+    bound: &Bound,
+    input_len: usize,
+) -> std::io::Result<Decompressed> {
     let mut out = Vec::with_capacity(
         usize::try_from(
-            limit
+            bound
+                .limit
                 .min((input_len as u64).saturating_mul(4))
                 .min(64 << 20),
         )
         .unwrap_or(0),
     );
-    reader.take(limit.saturating_add(1)).read_to_end(&mut out)?;
-    let truncated = out.len() as u64 > limit;
-    if truncated {
-        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let mut chunk = vec![0u8; 1 << 20];
+    let input = (input_len as u64).max(1);
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let room =
+            usize::try_from(bound.limit.saturating_sub(out.len() as u64)).unwrap_or(usize::MAX);
+        out.extend_from_slice(chunk.get(..n.min(room)).unwrap_or(&[]));
+        if n > room {
+            return Ok(Decompressed {
+                data: out,
+                truncated: true,
+                bomb: false,
+            });
+        }
+        let len = out.len() as u64;
+        if len >= bound.bomb_min && len / input > bound.ratio {
+            // Is there more? Then it is a bomb, and we stop here.
+            let more = reader.read(&mut chunk[..1]).map(|n| n > 0).unwrap_or(false);
+            return Ok(Decompressed {
+                data: out,
+                truncated: more,
+                bomb: true,
+            });
+        }
     }
     Ok(Decompressed {
         data: out,
-        truncated,
+        truncated: false,
+        bomb: false,
     })
 }
 
@@ -111,8 +148,31 @@ fn read_bounded(reader: impl Read, limit: u64, input_len: usize) -> std::io::Res
 #[derive(Debug)]
 pub struct Decompressed {
     pub data: Vec<u8>,
-    /// The output reached the limit before the stream ended.
+    /// Decompression stopped before the end of the stream.
     pub truncated: bool,
+    /// The output grew past the ratio limit (a compression bomb).
+    pub bomb: bool,
+}
+
+/// How far decompression may go.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    /// Bytes of output at most.
+    pub limit: u64,
+    /// Output-to-input ratio above which a large output is a bomb.
+    pub ratio: u64,
+    /// Output size from which the ratio applies.
+    pub bomb_min: u64,
+}
+
+impl Bound {
+    pub fn from_limits(limits: &crate::Limits) -> Self {
+        Bound {
+            limit: limits.max_decompressed_bytes,
+            ratio: limits.max_compression_ratio,
+            bomb_min: limits.bomb_min_bytes,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +189,7 @@ pub enum DecompressError {
 pub fn decompress(
     data: &[u8],
     c: Compression,
-    limit: u64,
+    bound: &Bound,
 ) -> Result<Decompressed, DecompressError> {
     let corrupt = |e: std::io::Error| DecompressError::Corrupt {
         format: c.as_str(),
@@ -137,6 +197,7 @@ pub fn decompress(
     };
     let reader: Box<dyn Read + '_> = match c {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(data)),
+        Compression::Deflate => Box::new(flate2::read::DeflateDecoder::new(data)),
         Compression::Zlib => Box::new(flate2::read::ZlibDecoder::new(data)),
         Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(data)),
         Compression::Xz => Box::new(lzma_rust2::XzReader::new_mem_limit(
@@ -160,26 +221,7 @@ pub fn decompress(
         }
         Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(data)),
     };
-    let mut out = Vec::with_capacity(
-        usize::try_from(
-            limit
-                .min((data.len() as u64).saturating_mul(4))
-                .min(64 << 20),
-        )
-        .unwrap_or(0),
-    );
-    reader
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(corrupt)?;
-    let truncated = out.len() as u64 > limit;
-    if truncated {
-        out.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    }
-    Ok(Decompressed {
-        data: out,
-        truncated,
-    })
+    read_bounded(reader, bound, data.len()).map_err(corrupt)
 }
 
 #[cfg(test)]
@@ -188,6 +230,33 @@ mod tests {
 
     use super::*;
 
+    fn lim(limit: u64) -> Bound {
+        Bound {
+            limit,
+            ratio: 200,
+            bomb_min: 1 << 30,
+        }
+    }
+
+    #[test]
+    fn bombs_stop_early() {
+        let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        g.write_all(&vec![0u8; 40 << 20]).unwrap();
+        let gz = g.finish().unwrap();
+        let d = decompress(
+            &gz,
+            Compression::Gzip,
+            &Bound {
+                limit: 1 << 30,
+                ratio: 200,
+                bomb_min: 4 << 20,
+            },
+        )
+        .unwrap();
+        assert!(d.bomb && d.truncated);
+        assert!(d.data.len() <= 6 << 20, "{}", d.data.len());
+    }
+
     #[test]
     fn gzip_and_zlib_round_trip_and_bounded() {
         let body = vec![b'a'; 100_000];
@@ -195,10 +264,10 @@ mod tests {
         g.write_all(&body).unwrap();
         let gz = g.finish().unwrap();
         assert_eq!(sniff(&gz), Some(Compression::Gzip));
-        let d = decompress(&gz, Compression::Gzip, 1 << 20).unwrap();
+        let d = decompress(&gz, Compression::Gzip, &lim(1 << 20)).unwrap();
         assert_eq!(d.data, body);
         assert!(!d.truncated);
-        let d = decompress(&gz, Compression::Gzip, 1000).unwrap();
+        let d = decompress(&gz, Compression::Gzip, &lim(1000)).unwrap();
         assert_eq!(d.data.len(), 1000);
         assert!(d.truncated);
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
@@ -206,7 +275,7 @@ mod tests {
         let zl = z.finish().unwrap();
         assert_eq!(sniff(&zl), Some(Compression::Zlib));
         assert_eq!(
-            decompress(&zl, Compression::Zlib, 100).unwrap().data,
+            decompress(&zl, Compression::Zlib, &lim(100)).unwrap().data,
             b"hello"
         );
     }
@@ -218,7 +287,7 @@ mod tests {
         let bz = b.finish().unwrap();
         assert_eq!(sniff(&bz), Some(Compression::Bzip2));
         assert_eq!(
-            decompress(&bz, Compression::Bzip2, 100).unwrap().data,
+            decompress(&bz, Compression::Bzip2, &lim(100)).unwrap().data,
             b"bz data"
         );
         let lz = lz4_flex::frame::FrameEncoder::new(Vec::new());
@@ -227,19 +296,19 @@ mod tests {
         let lz = lz.finish().unwrap();
         assert_eq!(sniff(&lz), Some(Compression::Lz4));
         assert_eq!(
-            decompress(&lz, Compression::Lz4, 100).unwrap().data,
+            decompress(&lz, Compression::Lz4, &lim(100)).unwrap().data,
             b"lz4 data"
         );
     }
 
     #[test]
     fn corrupt_streams_are_errors() {
-        assert!(decompress(&[0x1f, 0x8b, 8, 0, 0, 0], Compression::Gzip, 100).is_err());
+        assert!(decompress(&[0x1f, 0x8b, 8, 0, 0, 0], Compression::Gzip, &lim(100)).is_err());
         assert!(
             decompress(
                 &[0x28, 0xb5, 0x2f, 0xfd, 0xff, 0xff],
                 Compression::Zstd,
-                100
+                &lim(100)
             )
             .is_err()
         );

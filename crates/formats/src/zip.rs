@@ -5,7 +5,6 @@
 //! slices of the input and deflated ones are inflated into a bounded buffer.
 
 use std::borrow::Cow;
-use std::io::Read;
 
 use crate::Limits;
 
@@ -363,8 +362,14 @@ pub enum MemberError {
     UnsupportedMethod { name: String, method: u16 },
     #[error("member `{name}` does not inflate: {message}")]
     Corrupt { name: String, message: String },
-    #[error("member `{name}` inflates past {limit} bytes")]
-    TooLarge { name: String, limit: u64 },
+    /// Decompression stopped early (limit or bomb); `data` is what came out.
+    #[error("member `{name}` was cut at {} bytes: {}", data.len(), if *bomb { "compression ratio over the limit" } else { "it inflates past the limit" })]
+    Truncated {
+        name: String,
+        data: Vec<u8>,
+        bomb: bool,
+        limit: u64,
+    },
 }
 
 /// The member's uncompressed bytes: borrowed when stored, inflated (bounded) when deflated.
@@ -379,36 +384,24 @@ pub fn member_data<'a>(
         .ok_or_else(|| MemberError::NoData { name: name() })?;
     let raw = bytes_at(data, start, entry.compressed_size)
         .ok_or_else(|| MemberError::OutOfBounds { name: name() })?;
-    let limit = limits.max_member_bytes.min(limits.max_decompressed_bytes);
+    let bound = crate::compress::Bound {
+        limit: limits.max_member_bytes.min(limits.max_decompressed_bytes),
+        ..crate::compress::Bound::from_limits(limits)
+    };
     let corrupt = |message: String| MemberError::Corrupt {
         name: name(),
         message,
     };
-    let out = match entry.method {
+    let d = match entry.method {
         0 => return Ok(Cow::Borrowed(raw)),
-        8 => {
-            let cap = entry.uncompressed_size.min(limit).min(64 << 20);
-            let mut out = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
-            let mut dec = flate2::read::DeflateDecoder::new(raw).take(limit.saturating_add(1));
-            dec.read_to_end(&mut out)
-                .map_err(|e| corrupt(e.to_string()))?;
-            out
-        }
-        12 | 93 | 95 => {
+        8 | 12 | 93 | 95 => {
             let kind = match entry.method {
+                8 => crate::compress::Compression::Deflate,
                 12 => crate::compress::Compression::Bzip2,
                 93 => crate::compress::Compression::Zstd,
                 _ => crate::compress::Compression::Xz,
             };
-            let d = crate::compress::decompress(raw, kind, limit)
-                .map_err(|e| corrupt(e.to_string()))?;
-            if d.truncated {
-                return Err(MemberError::TooLarge {
-                    name: name(),
-                    limit,
-                });
-            }
-            d.data
+            crate::compress::decompress(raw, kind, &bound).map_err(|e| corrupt(e.to_string()))?
         }
         14 => {
             let size = if entry.flags & 2 != 0 {
@@ -416,15 +409,8 @@ pub fn member_data<'a>(
             } else {
                 entry.uncompressed_size
             };
-            let d = crate::compress::decompress_zip_lzma(raw, size, limit)
-                .map_err(|e| corrupt(e.to_string()))?;
-            if d.truncated {
-                return Err(MemberError::TooLarge {
-                    name: name(),
-                    limit,
-                });
-            }
-            d.data
+            crate::compress::decompress_zip_lzma(raw, size, &bound)
+                .map_err(|e| corrupt(e.to_string()))?
         }
         m => {
             return Err(MemberError::UnsupportedMethod {
@@ -433,13 +419,15 @@ pub fn member_data<'a>(
             });
         }
     };
-    if out.len() as u64 > limit {
-        return Err(MemberError::TooLarge {
+    if d.truncated {
+        return Err(MemberError::Truncated {
             name: name(),
-            limit,
+            data: d.data,
+            bomb: d.bomb,
+            limit: bound.limit,
         });
     }
-    Ok(Cow::Owned(out))
+    Ok(Cow::Owned(d.data))
 }
 
 /// CRC-32 (IEEE) of a buffer, as zip stores it.

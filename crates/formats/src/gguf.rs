@@ -1,0 +1,1 @@
+//! GGUF (stub while writing).
