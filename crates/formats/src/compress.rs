@@ -127,9 +127,10 @@ fn read_bounded(
             });
         }
         let len = out.len() as u64;
-        if len >= bound.bomb_min && len / input > bound.ratio {
+        if len >= bound.bomb_min && len.checked_div(input).unwrap_or(0) > bound.ratio {
             // Is there more? Then it is a bomb, and we stop here.
-            let more = reader.read(&mut chunk[..1]).map(|n| n > 0).unwrap_or(false);
+            let mut probe = [0u8; 1];
+            let more = reader.read(&mut probe).map(|n| n > 0).unwrap_or(false);
             return Ok(Decompressed {
                 data: out,
                 truncated: more,
