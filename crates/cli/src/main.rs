@@ -58,6 +58,46 @@ struct ScanArgs {
     /// No progress or log lines on standard error (the report is still written).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Containers within containers followed at most (default 5).
+    #[arg(long, value_name = "N")]
+    max_archive_depth: Option<u32>,
+    /// Members per archive at most (default 100000).
+    #[arg(long, value_name = "N")]
+    max_archive_entries: Option<usize>,
+    /// Bytes one compressed stream or member may expand to (default 1GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_decompressed_bytes: Option<u64>,
+    /// Expansion ratio above which a compressed stream is a bomb (default 200).
+    #[arg(long, value_name = "N")]
+    max_compression_ratio: Option<u64>,
+}
+
+/// `512MiB`, `2G`, `1000000`: a byte count with an optional unit.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (examples: 512MiB, 2G, 1000000)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        "t" | "tb" => 1_000_000_000_000,
+        "tib" => 1 << 40,
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}` (use B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{s}` is too large"))
 }
 
 #[derive(Subcommand)]
@@ -118,12 +158,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<u8> {
-    let options = ScanOptions {
+    let mut options = ScanOptions {
         fail_threshold: args.fail_on.unwrap_or(Severity::Medium),
         strict: args.strict,
         hashes: !args.no_hashes,
         ..ScanOptions::default()
     };
+    let l = &mut options.limits;
+    if let Some(v) = args.max_archive_depth {
+        l.max_archive_depth = v;
+    }
+    if let Some(v) = args.max_archive_entries {
+        l.max_archive_entries = v;
+    }
+    if let Some(v) = args.max_decompressed_bytes {
+        l.max_decompressed_bytes = v;
+    }
+    if let Some(v) = args.max_compression_ratio {
+        l.max_compression_ratio = v;
+    }
     let report = Scanner::new(options).scan_paths(&args.paths)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {

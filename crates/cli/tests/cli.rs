@@ -228,3 +228,42 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn archive_limits_are_configurable_and_limits_are_inconclusive() {
+    let f = testdata("archives/PKL001_zip_of_tar_gz_of_pickle.zip");
+    let (code, r) = scan_json(&[f.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        r["findings"][0]["location"]
+            .as_str()
+            .unwrap()
+            .contains("!/bundle/model.tar.gz!/model.tar!/model/weights.pkl"),
+        "{r:#}"
+    );
+    let (code, r) = scan_json(&["--max-archive-depth", "1", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{r:#}");
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["rule"] == "SCN002")
+    );
+    assert_eq!(r["files"][0]["status"], "inconclusive");
+    let bomb = testdata("archives/ARC007_gzip_ratio_bomb.bin.gz");
+    let (code, _) = scan_json(&[
+        "--max-compression-ratio",
+        "100000",
+        "--max-decompressed-bytes",
+        "1MiB",
+        bomb.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "a stream cut at the byte limit is inconclusive");
+    let bad = bin()
+        .args(["scan", "--max-decompressed-bytes", "12 parsecs", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown size unit"));
+}

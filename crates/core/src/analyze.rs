@@ -155,6 +155,9 @@ impl<'l> Ctx<'l> {
                             Ok(view) => {
                                 self.zip(data, &view, location, format_of_view(&view), depth)
                             }
+                            Err(zip::ZipError::TooManyEntries { limit, .. }) => {
+                                self.limit(location, "max_archive_entries", limit as u64)
+                            }
                             Err(e) => self.unreadable(location, depth, format!("zip archive: {e}")),
                         },
                     }
