@@ -507,7 +507,10 @@ impl<'l> Ctx<'l> {
                     continue;
                 }
             };
-            total = total.saturating_add(bytes.len() as u64);
+            // Only decompressed bytes cost work and memory; stored ones are borrowed.
+            if matches!(bytes, Cow::Owned(_)) {
+                total = total.saturating_add(bytes.len() as u64);
+            }
             if total > self.limits.max_archive_bytes {
                 self.limit(location, "max_archive_bytes", self.limits.max_archive_bytes);
                 break;

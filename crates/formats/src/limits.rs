@@ -27,7 +27,7 @@ pub struct Limits {
     pub max_archive_entries: usize,
     /// Bytes decompressed from one archive member.
     pub max_member_bytes: u64,
-    /// Bytes decompressed from one archive in total.
+    /// Bytes decompressed from one archive in total (stored members are not copied and do not count).
     pub max_archive_bytes: u64,
     /// Bytes one compressed stream (or member) may inflate to in memory.
     pub max_decompressed_bytes: u64,
@@ -55,7 +55,7 @@ impl Default for Limits {
             max_text_line: 16 << 20,
             max_archive_entries: 100_000,
             max_member_bytes: 4 << 30,
-            max_archive_bytes: 16 << 30,
+            max_archive_bytes: 4 << 30,
             max_decompressed_bytes: 1 << 30,
             max_compression_ratio: 200,
             bomb_min_bytes: 16 << 20,
