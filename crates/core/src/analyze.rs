@@ -11,7 +11,7 @@ use sentrascan_formats::pickle::{Analyzer, PickleAnalysis};
 use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
-use sentrascan_formats::{Limits, compress, npy, sevenz, tar};
+use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar};
 use sentrascan_types::{Finding, Location, ModelFormat};
 
 /// What analysing one file produced.
@@ -183,6 +183,8 @@ impl<'l> Ctx<'l> {
             | ModelFormat::Lz4 => self.compressed(data, location, name, format, depth),
             ModelFormat::SevenZip => self.sevenz(data, location, depth),
             ModelFormat::NumPy => self.numpy(data, location),
+            ModelFormat::SafeTensors => self.safetensors(data, location),
+            ModelFormat::Gguf => self.gguf(data, location),
             other => {
                 if depth > 0 {
                     self.out.unanalysed_members += 1;
@@ -331,6 +333,43 @@ impl<'l> Ctx<'l> {
                 self.inconclusive(location, msg);
             }
         }
+    }
+
+    fn safetensors(&mut self, data: &[u8], location: &Location) {
+        self.out.scanners.insert("safetensors");
+        match safetensors::parse(data, self.limits) {
+            Ok(view) => {
+                rules::check_safetensors(&view, location, &mut self.out.findings);
+                for (limit, value) in &view.limits_hit {
+                    self.limit(location, limit, *value);
+                }
+            }
+            Err(e) => self.out.findings.push(rules::safetensors_header_unreadable(location, &e)),
+        }
+    }
+
+    fn gguf(&mut self, data: &[u8], location: &Location) {
+        self.out.scanners.insert("gguf");
+        match gguf::parse(data, self.limits) {
+            Ok(view) => {
+                rules::check_gguf(&view, location, &mut self.out.findings);
+                for (limit, value) in &view.limits_hit {
+                    self.limit(location, limit, *value);
+                }
+                if !view.complete {
+                    self.inconclusive(location, "GGUF parsing stopped before the end of the metadata".into());
+                }
+                for (key, text) in &view.templates {
+                    self.template(text, &location.member(format!("<{key}>")), key);
+                }
+            }
+            Err(e) => self.out.findings.push(rules::gguf_header_unreadable(location, &e)),
+        }
+    }
+
+    /// A Jinja template (chat templates): analysed by the template rules.
+    fn template(&mut self, _text: &str, _location: &Location, _key: &str) {
+        self.out.scanners.insert("jinja2_template");
     }
 
     fn numpy(&mut self, data: &[u8], location: &Location) {

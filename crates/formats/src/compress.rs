@@ -255,7 +255,8 @@ mod tests {
         )
         .unwrap();
         assert!(d.bomb && d.truncated);
-        assert!(d.data.len() <= 6 << 20, "{}", d.data.len());
+        // It stops once the output passes 200 times the input (about 8 MiB here), long before 40 MiB.
+        assert!(d.data.len() <= 10 << 20, "{}", d.data.len());
     }
 
     #[test]

@@ -30,8 +30,9 @@ pub const MAX_TENSOR_COUNT: u64 = 1_000_000;
 pub const MAX_ARRAY_DEPTH: u32 = 8;
 /// Bytes of one string kept in the view; longer strings are skipped.
 pub const MAX_STRING_BYTES: u64 = 64 << 20;
-/// Bytes of strings (plus a per-string overhead) kept in the view in total.
-pub const MAX_STORED_STRING_BYTES: u64 = 512 << 20;
+/// Bytes of metadata values kept in the view in total (strings count their
+/// length plus an overhead, other array elements the overhead).
+pub const MAX_STORED_BYTES: u64 = 512 << 20;
 /// Bytes of one chat template copied into [`GgufView::templates`].
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 /// Anomalies kept before the parser records a limit instead.
@@ -143,8 +144,8 @@ pub enum GgufValue {
     Str(String),
     /// A STRING value that is not valid UTF-8, kept as bytes.
     Bytes(Vec<u8>),
-    /// A STRING value longer than [`MAX_STRING_BYTES`] or past the string
-    /// budget: only its length is kept.
+    /// A STRING value longer than [`MAX_STRING_BYTES`], or read after the
+    /// [`MAX_STORED_BYTES`] budget was spent: only its length is kept.
     Skipped {
         len: u64,
     },
@@ -159,6 +160,26 @@ impl GgufValue {
         match self {
             GgufValue::Str(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The GGUF type name of the value (`string` for the byte and skipped
+    /// forms).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            GgufValue::U8(_) => "uint8",
+            GgufValue::I8(_) => "int8",
+            GgufValue::U16(_) => "uint16",
+            GgufValue::I16(_) => "int16",
+            GgufValue::U32(_) => "uint32",
+            GgufValue::I32(_) => "int32",
+            GgufValue::F32(_) => "float32",
+            GgufValue::Bool(_) => "bool",
+            GgufValue::Str(_) | GgufValue::Bytes(_) | GgufValue::Skipped { .. } => "string",
+            GgufValue::U64(_) => "uint64",
+            GgufValue::I64(_) => "int64",
+            GgufValue::F64(_) => "float64",
+            GgufValue::Array(_) => "array",
         }
     }
 
@@ -180,7 +201,9 @@ impl GgufValue {
 
 /// An array value. `items` holds every element when the elements are
 /// strings or arrays, and numeric or boolean elements only when there are at
-/// most 64 of them (tokenizer scores and token types are not kept).
+/// most 64 of them (tokenizer scores and token types are not kept). Once the
+/// [`MAX_STORED_BYTES`] budget is spent, elements are read but not kept, and
+/// the limit is recorded in [`GgufView::limits_hit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GgufArray {
     pub element_type: GgufValueType,
@@ -828,10 +851,23 @@ struct Parser<'a> {
     stored: u64,
 }
 
-/// Bytes charged per kept string besides its text.
-const STRING_OVERHEAD: u64 = 32;
+/// Bytes charged per kept value besides a string's text.
+const ITEM_OVERHEAD: u64 = 32;
 
 impl Parser<'_> {
+    /// Charges `bytes` to the budget of kept values; false (and the limit
+    /// recorded) once it is spent.
+    fn keep(&mut self, bytes: u64) -> bool {
+        let total = self.stored.saturating_add(bytes);
+        if total > MAX_STORED_BYTES {
+            self.view.limit("max_gguf_stored_bytes", MAX_STORED_BYTES);
+            false
+        } else {
+            self.stored = total;
+            true
+        }
+    }
+
     fn stop(&mut self, a: GgufAnomaly) -> Stop {
         self.view.push(a);
         Stop
@@ -858,7 +894,7 @@ impl Parser<'_> {
             ("metadata pairs", self.view.kv_count, min_kv),
             ("tensors", self.view.tensor_count, min_tensor),
         ] {
-            let max_possible = remaining / min;
+            let max_possible = remaining.checked_div(min).unwrap_or(0);
             if declared > max_possible {
                 let offset = if what == "tensors" {
                     8
@@ -910,22 +946,16 @@ impl Parser<'_> {
                 offset,
             }));
         }
-        let charge = len.saturating_add(STRING_OVERHEAD);
-        let keep = len <= MAX_STRING_BYTES
-            && self.stored.saturating_add(charge) <= MAX_STORED_STRING_BYTES;
         let Some(bytes) = self.r.bytes(len) else {
             return Err(self.truncated(what, key));
         };
-        if !keep {
-            let limit = if len > MAX_STRING_BYTES {
-                ("max_gguf_string_bytes", MAX_STRING_BYTES)
-            } else {
-                ("max_gguf_stored_string_bytes", MAX_STORED_STRING_BYTES)
-            };
-            self.view.limit(limit.0, limit.1);
+        if len > MAX_STRING_BYTES {
+            self.view.limit("max_gguf_string_bytes", MAX_STRING_BYTES);
             return Ok(RawString::Skipped(len));
         }
-        self.stored = self.stored.saturating_add(charge);
+        if !self.keep(len.saturating_add(ITEM_OVERHEAD)) {
+            return Ok(RawString::Skipped(len));
+        }
         Ok(match std::str::from_utf8(bytes) {
             Ok(s) => RawString::Text(s.to_string()),
             Err(_) => RawString::Bytes(bytes.to_vec()),
@@ -963,7 +993,7 @@ impl Parser<'_> {
                 ref other => {
                     let shown = match other {
                         GgufValue::U32(a) => a.to_string(),
-                        v => format!("{v:?}"),
+                        v => format!("a value of type {}", v.type_name()),
                     };
                     self.view.push(GgufAnomaly::BadAlignment {
                         value: shown,
@@ -1098,18 +1128,26 @@ impl Parser<'_> {
             }
             Some(_) => {
                 for _ in 0..len {
-                    match self.scalar(element_type) {
+                    let v = match self.scalar(element_type) {
                         Some(GgufValue::U8(b)) if element_type == GgufValueType::Bool => {
-                            items.push(GgufValue::Bool(b != 0));
+                            GgufValue::Bool(b != 0)
                         }
-                        Some(v) => items.push(v),
+                        Some(v) => v,
                         None => return Err(self.truncated("array", key)),
+                    };
+                    if self.keep(ITEM_OVERHEAD) {
+                        items.push(v);
                     }
                 }
             }
             None => {
                 for _ in 0..len {
-                    items.push(self.value(elem_id, key, depth)?);
+                    let v = self.value(elem_id, key, depth)?;
+                    // Past the budget, elements are still read (to find the
+                    // end of the array) but no longer kept.
+                    if self.keep(ITEM_OVERHEAD) {
+                        items.push(v);
+                    }
                 }
             }
         }
@@ -1210,8 +1248,6 @@ impl Parser<'_> {
                         block_size: t.block_size,
                         offset: info_offset,
                     });
-                    None
-                } else if n_dims > GGML_MAX_DIMS {
                     None
                 } else {
                     elements
@@ -1338,5 +1374,361 @@ impl RawString {
             RawString::Bytes(b) => b.len() as u64,
             RawString::Skipped(len) => *len,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-rolled GGUF writer for tests.
+    struct W {
+        version: u32,
+        kvs: Vec<u8>,
+        n_kv: u64,
+        infos: Vec<u8>,
+        n_tensors: u64,
+        data: Vec<u8>,
+    }
+
+    impl W {
+        fn new(version: u32) -> Self {
+            W {
+                version,
+                kvs: Vec::new(),
+                n_kv: 0,
+                infos: Vec::new(),
+                n_tensors: 0,
+                data: Vec::new(),
+            }
+        }
+
+        fn n(&self, v: u64) -> Vec<u8> {
+            if self.version == 1 {
+                (v as u32).to_le_bytes().to_vec()
+            } else {
+                v.to_le_bytes().to_vec()
+            }
+        }
+
+        fn s(&self, s: &[u8]) -> Vec<u8> {
+            let mut out = self.n(s.len() as u64);
+            out.extend_from_slice(s);
+            out
+        }
+
+        fn raw_kv(mut self, key: &str, type_id: u32, value: &[u8]) -> Self {
+            let mut kv = self.s(key.as_bytes());
+            kv.extend_from_slice(&type_id.to_le_bytes());
+            kv.extend_from_slice(value);
+            self.kvs.extend(kv);
+            self.n_kv += 1;
+            self
+        }
+
+        fn str_kv(self, key: &str, value: &str) -> Self {
+            let v = self.s(value.as_bytes());
+            self.raw_kv(key, 8, &v)
+        }
+
+        fn u32_kv(self, key: &str, value: u32) -> Self {
+            self.raw_kv(key, 4, &value.to_le_bytes())
+        }
+
+        fn tensor(mut self, name: &str, dims: &[u64], ty: u32, offset: u64) -> Self {
+            let mut info = self.s(name.as_bytes());
+            info.extend_from_slice(&(dims.len() as u32).to_le_bytes());
+            for d in dims {
+                info.extend(self.n(*d));
+            }
+            info.extend_from_slice(&ty.to_le_bytes());
+            info.extend_from_slice(&offset.to_le_bytes());
+            self.infos.extend(info);
+            self.n_tensors += 1;
+            self
+        }
+
+        fn data(mut self, len: usize) -> Self {
+            self.data = vec![0x5a; len];
+            self
+        }
+
+        fn build(&self, alignment: usize) -> Vec<u8> {
+            let mut out = b"GGUF".to_vec();
+            out.extend_from_slice(&self.version.to_le_bytes());
+            out.extend(self.n(self.n_tensors));
+            out.extend(self.n(self.n_kv));
+            out.extend_from_slice(&self.kvs);
+            out.extend_from_slice(&self.infos);
+            while !out.len().is_multiple_of(alignment) {
+                out.push(0);
+            }
+            out.extend_from_slice(&self.data);
+            out
+        }
+    }
+
+    fn kinds(v: &GgufView) -> Vec<&'static str> {
+        v.anomalies.iter().map(GgufAnomaly::kind).collect()
+    }
+
+    fn parse_ok(b: &[u8]) -> GgufView {
+        parse(b, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn reads_every_version() {
+        for version in 1..=3 {
+            let f = W::new(version)
+                .str_kv("general.architecture", "llama")
+                .u32_kv("general.file_type", 7)
+                .str_kv("tokenizer.chat_template", "{{ messages }}")
+                .str_kv("tokenizer.chat_template.tool_use", "{{ tools }}")
+                .tensor("a", &[32, 2], 8, 0)
+                .tensor("b", &[8], 0, 96)
+                .data(128)
+                .build(32);
+            let v = parse_ok(&f);
+            assert_eq!(kinds(&v), Vec::<&str>::new(), "v{version}");
+            assert!(v.complete);
+            assert_eq!(v.version, version);
+            assert_eq!(v.architecture(), Some("llama"));
+            assert_eq!(v.file_type().and_then(file_type_name), Some("MOSTLY_Q8_0"));
+            assert_eq!(
+                v.templates,
+                [
+                    (
+                        "tokenizer.chat_template".to_string(),
+                        "{{ messages }}".to_string()
+                    ),
+                    (
+                        "tokenizer.chat_template.tool_use".to_string(),
+                        "{{ tools }}".to_string()
+                    )
+                ]
+            );
+            // Q8_0: 2 rows of one 34-byte block.
+            assert_eq!(v.tensors[0].nbytes, Some(68));
+            assert_eq!(v.tensors[1].nbytes, Some(32));
+            assert_eq!(v.data_start, Some(f.len() as u64 - 128));
+        }
+    }
+
+    #[test]
+    fn header_errors() {
+        let l = Limits::default();
+        assert_eq!(parse(b"GGU", &l), Err(GgufError::TooShort { len: 3 }));
+        assert_eq!(
+            parse(b"GGML\x03\0\0\0", &l),
+            Err(GgufError::BadMagic { found: *b"GGML" })
+        );
+        assert_eq!(
+            parse(b"GGUF\0\0\0\x03", &l),
+            Err(GgufError::BigEndian { version: 3 })
+        );
+        assert_eq!(
+            parse(b"GGUF\x09\0\0\0", &l),
+            Err(GgufError::UnsupportedVersion { version: 9 })
+        );
+        assert_eq!(
+            parse(b"GGUF\x03\0\0\0\0\0\0\0", &l),
+            Err(GgufError::TooShort { len: 12 })
+        );
+    }
+
+    #[test]
+    fn impossible_lengths_stop_parsing_but_keep_what_came_before() {
+        let mut w = W::new(3).str_kv("general.name", "kept");
+        let mut v = Vec::new();
+        v.extend_from_slice(&u64::MAX.to_le_bytes());
+        w = w.raw_kv("general.description", 8, &v);
+        let view = parse_ok(&w.build(1));
+        assert!(!view.complete);
+        assert_eq!(view.name(), Some("kept"));
+        assert!(matches!(
+            &view.anomalies[..],
+            [GgufAnomaly::LengthOutOfBounds {
+                what: "string",
+                declared: u64::MAX,
+                ..
+            }]
+        ));
+        // An array whose byte size overflows.
+        let mut arr = 6u32.to_le_bytes().to_vec();
+        arr.extend_from_slice(&(u64::MAX / 2).to_le_bytes());
+        let view = parse_ok(&W::new(3).raw_kv("x", 9, &arr).build(1));
+        assert_eq!(kinds(&view), ["length_out_of_bounds"]);
+        // Counts that cannot fit.
+        let mut f = W::new(3).build(1);
+        f[8..16].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        assert_eq!(kinds(&parse_ok(&f)), ["count_out_of_bounds"]);
+        // Truncated in a scalar, unknown types, too deep.
+        let view = parse_ok(&W::new(3).raw_kv("x", 10, &[1, 2]).build(1));
+        assert_eq!(kinds(&view), ["truncated"]);
+        let view = parse_ok(&W::new(3).raw_kv("x", 13, &[0; 8]).build(1));
+        assert_eq!(kinds(&view), ["unknown_value_type"]);
+        let mut nested = Vec::new();
+        for _ in 0..20 {
+            nested.extend_from_slice(&9u32.to_le_bytes());
+            nested.extend_from_slice(&1u64.to_le_bytes());
+        }
+        let view = parse_ok(&W::new(3).raw_kv("x", 9, &nested).build(1));
+        assert_eq!(kinds(&view), ["array_too_deep"]);
+    }
+
+    #[test]
+    fn values_arrays_and_metadata_checks() {
+        let mut strings = 8u32.to_le_bytes().to_vec();
+        strings.extend_from_slice(&2u64.to_le_bytes());
+        for s in [&b"tok"[..], &b"\xff\xfe"[..]] {
+            strings.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            strings.extend_from_slice(s);
+        }
+        let mut scores = 6u32.to_le_bytes().to_vec();
+        scores.extend_from_slice(&100u64.to_le_bytes());
+        scores.extend_from_slice(&[0u8; 400]);
+        let mut short = 5u32.to_le_bytes().to_vec();
+        short.extend_from_slice(&2u64.to_le_bytes());
+        short.extend_from_slice(&(-1i32).to_le_bytes());
+        short.extend_from_slice(&7i32.to_le_bytes());
+        let f = W::new(3)
+            .raw_kv("tokenizer.ggml.tokens", 9, &strings)
+            .raw_kv("tokenizer.ggml.scores", 9, &scores)
+            .raw_kv("ids", 9, &short)
+            .raw_kv("flag", 7, &[2])
+            .u32_kv("general.alignment", 3)
+            .str_kv("general.name", "a")
+            .str_kv("general.name", "b")
+            .build(32);
+        let v = parse_ok(&f);
+        assert_eq!(
+            kinds(&v),
+            ["invalid_bool", "bad_alignment", "duplicate_key"]
+        );
+        assert_eq!(v.alignment, DEFAULT_ALIGNMENT);
+        let Some(GgufValue::Array(tokens)) = v.get("tokenizer.ggml.tokens") else {
+            panic!()
+        };
+        assert_eq!(
+            tokens.items,
+            [
+                GgufValue::Str("tok".into()),
+                GgufValue::Bytes(vec![0xff, 0xfe])
+            ]
+        );
+        let Some(GgufValue::Array(scores)) = v.get("tokenizer.ggml.scores") else {
+            panic!()
+        };
+        assert_eq!((scores.len, scores.items.len()), (100, 0));
+        let Some(GgufValue::Array(ids)) = v.get("ids") else {
+            panic!()
+        };
+        assert_eq!(ids.items, [GgufValue::I32(-1), GgufValue::I32(7)]);
+        assert_eq!(v.name(), Some("b"));
+        assert_eq!(v.get("flag"), Some(&GgufValue::Bool(true)));
+    }
+
+    #[test]
+    fn custom_alignment_places_the_data_section() {
+        let f = W::new(3)
+            .u32_kv("general.alignment", 64)
+            .tensor("a", &[16], 0, 0)
+            .tensor("b", &[16], 0, 64)
+            .data(128)
+            .build(64);
+        let v = parse_ok(&f);
+        assert_eq!(kinds(&v), Vec::<&str>::new());
+        assert_eq!(v.alignment, 64);
+        assert_eq!(v.data_start.map(|d| d % 64), Some(0));
+        let f = W::new(3)
+            .u32_kv("general.alignment", 64)
+            .tensor("a", &[16], 0, 32)
+            .data(96)
+            .build(64);
+        assert_eq!(kinds(&parse_ok(&f)), ["misaligned_data", "data_gap"]);
+    }
+
+    #[test]
+    fn tensor_info_checks() {
+        let long = "x".repeat(GGML_MAX_NAME);
+        let f = W::new(3)
+            .tensor(&long, &[8], 0, 0)
+            .tensor("dup", &[8], 0, 32)
+            .tensor("dup", &[8], 0, 64)
+            .tensor("q", &[33], 8, 96)
+            .tensor("big", &[1 << 40, 1 << 40], 0, 128)
+            .tensor("neg", &[u64::MAX], 0, 160)
+            .tensor("removed", &[32], 4, 192)
+            .data(96)
+            .build(32);
+        let v = parse_ok(&f);
+        assert_eq!(
+            kinds(&v),
+            [
+                "tensor_name_too_long",
+                "duplicate_tensor_name",
+                "row_not_block_multiple",
+                "bad_dimensions",
+                "bad_dimensions",
+                "unknown_ggml_type"
+            ]
+        );
+        assert_eq!(ggml_type(4), None);
+        assert_eq!(
+            ggml_type(12).map(|t| (t.block_size, t.type_size)),
+            Some((256, 144))
+        );
+    }
+
+    #[test]
+    fn data_bounds_overlap_gap_and_trailing() {
+        let f = W::new(3)
+            .tensor("a", &[8], 0, 0)
+            .tensor("b", &[16], 0, 0)
+            .tensor("c", &[8], 0, 96)
+            .tensor("far", &[8], 0, 1 << 40)
+            .tensor("wrap", &[8], 0, u64::MAX - 31)
+            .data(192)
+            .build(32);
+        let v = parse_ok(&f);
+        assert_eq!(
+            kinds(&v),
+            [
+                "data_out_of_bounds",
+                "data_out_of_bounds",
+                "data_overlap",
+                "data_gap",
+                "trailing_data"
+            ]
+        );
+        let start = v.data_start.unwrap();
+        assert!(v.anomalies.contains(&GgufAnomaly::TrailingData {
+            start: start + 128,
+            len: 64
+        }));
+        assert!(v.anomalies.contains(&GgufAnomaly::DataOutOfBounds {
+            tensor: "wrap".into(),
+            start: start.saturating_add(u64::MAX - 31),
+            end: None,
+            file_len: f.len() as u64
+        }));
+    }
+
+    #[test]
+    fn templates_are_capped() {
+        let big = "x".repeat(MAX_TEMPLATE_BYTES + 10);
+        let v = parse_ok(&W::new(3).str_kv("tokenizer.chat_template", &big).build(1));
+        assert_eq!(v.templates[0].1.len(), MAX_TEMPLATE_BYTES);
+        assert_eq!(
+            v.limits_hit,
+            [("max_template_bytes", MAX_TEMPLATE_BYTES as u64)]
+        );
+        // The full value stays in the metadata.
+        assert_eq!(
+            v.get("tokenizer.chat_template")
+                .and_then(GgufValue::as_str)
+                .map(str::len),
+            Some(MAX_TEMPLATE_BYTES + 10)
+        );
     }
 }

@@ -1061,3 +1061,260 @@ impl<'a> Json<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(header: &str, data_len: usize) -> Vec<u8> {
+        let mut out = (header.len() as u64).to_le_bytes().to_vec();
+        out.extend_from_slice(header.as_bytes());
+        out.resize(out.len() + data_len, 0);
+        out
+    }
+
+    fn parse_ok(header: &str, data_len: usize) -> SafeTensorsView {
+        parse(&file(header, data_len), &Limits::default()).unwrap()
+    }
+
+    fn kinds(v: &SafeTensorsView) -> Vec<&'static str> {
+        v.anomalies.iter().map(SafeTensorsAnomaly::kind).collect()
+    }
+
+    #[test]
+    fn reads_tensors_and_metadata_of_a_valid_file() {
+        let v = parse_ok(
+            r#"{"__metadata__":{"format":"pt","note":"caf\u00e9 \ud83d\ude00"},"b":{"dtype":"F16","shape":[2,3],"data_offsets":[16,28]},"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}   "#,
+            28,
+        );
+        assert_eq!(kinds(&v), Vec::<&str>::new());
+        assert_eq!(v.data_start, 8 + v.header_len);
+        assert_eq!(v.tensors.len(), 2);
+        assert_eq!(v.tensors[0].name, "b");
+        assert_eq!(v.tensors[0].shape, [2, 3]);
+        assert_eq!(v.tensors[0].data_offsets, (16, 28));
+        assert_eq!(v.metadata[1].value, "café 😀");
+        assert!(v.tensors[1].header_offset > v.tensors[0].header_offset);
+    }
+
+    #[test]
+    fn header_errors() {
+        let l = Limits::default();
+        assert_eq!(
+            parse(b"\x02\0\0", &l),
+            Err(SafeTensorsError::TooShort { len: 3 })
+        );
+        assert!(matches!(
+            parse(&file("{", 0), &l),
+            Err(SafeTensorsError::HeaderTooSmall { declared: 1 })
+        ));
+        let mut huge = file("{}", 0);
+        huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(
+            parse(&huge, &l),
+            Err(SafeTensorsError::HeaderTooLarge { .. })
+        ));
+        let mut past = file("{}", 0);
+        past[..8].copy_from_slice(&64u64.to_le_bytes());
+        assert_eq!(
+            parse(&past, &l),
+            Err(SafeTensorsError::HeaderPastEnd {
+                declared: 64,
+                available: 2
+            })
+        );
+        let mut bad_utf8 = file("{\"a\":\"xx\"}", 0);
+        bad_utf8[14] = 0xff;
+        assert_eq!(
+            parse(&bad_utf8, &l),
+            Err(SafeTensorsError::HeaderNotUtf8 { offset: 14 })
+        );
+        for bad in [
+            " {}",
+            "[]",
+            "{} x",
+            r#"{"a":1,}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"\n\"}",
+            r#"{"a":01}"#,
+            r#"{"a":tru}"#,
+        ] {
+            assert!(
+                matches!(
+                    parse(&file(bad, 0), &l),
+                    Err(SafeTensorsError::InvalidJson { .. })
+                ),
+                "{bad}"
+            );
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(matches!(
+            parse(&file(&deep, 0), &l),
+            Err(SafeTensorsError::InvalidJson {
+                reason: "nesting too deep",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn duplicate_keys_in_every_object() {
+        let v = parse_ok(
+            r#"{"__metadata__":{"k":"1","k":"2"},"a":{"dtype":"U8","dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#,
+            4,
+        );
+        let scopes: Vec<_> = v
+            .anomalies
+            .iter()
+            .filter_map(|a| match a {
+                SafeTensorsAnomaly::DuplicateKey { scope, key, .. } => {
+                    Some((scope.clone(), key.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                (KeyScope::Metadata, "k"),
+                (KeyScope::Tensor("a".into()), "dtype"),
+                (KeyScope::Header, "a")
+            ]
+        );
+        assert_eq!(v.metadata.len(), 2);
+    }
+
+    #[test]
+    fn malformed_entries_and_metadata() {
+        let v = parse_ok(
+            r#"{"__metadata__":{"n":1,"o":{"cmd":"x"}},"s":"text","m":{"dtype":"F32","shape":[1]},"t":{"dtype":5,"shape":[-1],"data_offsets":[0,1,2]},"u":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"extra":["hidden"]}}"#,
+            1,
+        );
+        assert_eq!(
+            kinds(&v),
+            [
+                "metadata_not_string",
+                "metadata_not_string",
+                "entry_not_object",
+                "missing_field",
+                "bad_field",
+                "bad_field",
+                "bad_field",
+                "unexpected_field"
+            ]
+        );
+        let strays: Vec<_> = v
+            .stray_strings
+            .iter()
+            .map(|s| (s.path.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            strays,
+            [
+                ("__metadata__.o", "cmd"),
+                ("__metadata__.o", "x"),
+                ("s", "text"),
+                ("u.extra", "hidden")
+            ]
+        );
+        assert_eq!(v.tensors.len(), 1);
+        let v = parse_ok(r#"{"__metadata__":[1]}"#, 0);
+        assert_eq!(kinds(&v), ["metadata_not_object"]);
+        let v = parse_ok(r#"{"__metadata__":null}"#, 0);
+        assert!(v.anomalies.is_empty());
+    }
+
+    #[test]
+    fn sizes_use_bits_and_checked_arithmetic() {
+        // F4: 4 elements are 2 bytes; 3 elements are a fractional byte count.
+        let v = parse_ok(
+            r#"{"a":{"dtype":"F4","shape":[4],"data_offsets":[0,2]},"b":{"dtype":"F4","shape":[3],"data_offsets":[2,4]},"c":{"dtype":"F64","shape":[4294967296,4294967296],"data_offsets":[4,4]},"d":{"dtype":"I8","shape":[],"data_offsets":[5,4]}}"#,
+            4,
+        );
+        let sizes: Vec<_> = v
+            .anomalies
+            .iter()
+            .map(|a| match a {
+                SafeTensorsAnomaly::SizeMismatch {
+                    tensor, expected, ..
+                } => format!("{tensor}:{expected:?}"),
+                other => other.kind().to_string(),
+            })
+            .collect();
+        assert_eq!(sizes, ["b:None", "c:None", "reversed_offsets"]);
+        assert_eq!(dtype_bits("C64"), Some(64));
+        assert_eq!(dtype_bits("F8_E8M0"), Some(8));
+        assert_eq!(dtype_bits("Q4"), None);
+    }
+
+    #[test]
+    fn layout_overlap_gap_trailing_and_bounds() {
+        let v = parse_ok(
+            r#"{"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]},"b":{"dtype":"U8","shape":[4],"data_offsets":[2,6]},"c":{"dtype":"U8","shape":[2],"data_offsets":[8,10]},"e":{"dtype":"U8","shape":[0],"data_offsets":[3,3]}}"#,
+            12,
+        );
+        let base = v.data_start;
+        assert_eq!(
+            v.anomalies,
+            [
+                SafeTensorsAnomaly::Overlap {
+                    first: "a".into(),
+                    second: "b".into(),
+                    start: base + 2,
+                    end: base + 4
+                },
+                SafeTensorsAnomaly::Gap {
+                    after: Some("b".into()),
+                    start: base + 6,
+                    end: base + 8
+                },
+                SafeTensorsAnomaly::TrailingBytes {
+                    start: base + 10,
+                    len: 2,
+                    head: vec![0, 0]
+                }
+            ]
+        );
+        let v = parse_ok(
+            r#"{"a":{"dtype":"U8","shape":[8],"data_offsets":[0,8]}}"#,
+            4,
+        );
+        assert_eq!(kinds(&v), ["out_of_bounds"]);
+        let v = parse_ok(
+            r#"{"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}}"#,
+            4,
+        );
+        assert_eq!(kinds(&v), ["gap"]);
+        assert!(matches!(
+            v.anomalies[0],
+            SafeTensorsAnomaly::Gap { after: None, .. }
+        ));
+    }
+
+    /// Only the header is read: a 1 GiB file costs what its header costs.
+    #[test]
+    fn large_files_are_checked_from_the_header_alone() {
+        let header = r#"{"w":{"dtype":"F32","shape":[268435456],"data_offsets":[0,1073741824]}}"#;
+        let mut data = vec![0u8; 8 + header.len() + (1 << 30)];
+        data[..8].copy_from_slice(&(header.len() as u64).to_le_bytes());
+        data[8..8 + header.len()].copy_from_slice(header.as_bytes());
+        let t = std::time::Instant::now();
+        let v = parse(&data, &Limits::default()).unwrap();
+        assert!(v.anomalies.is_empty());
+        assert!(
+            t.elapsed() < std::time::Duration::from_millis(500),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn sniffs_without_requiring_the_header_to_fit() {
+        assert!(sniff(&file("{}", 0)));
+        let mut past = file("{}", 0);
+        past[..8].copy_from_slice(&4096u64.to_le_bytes());
+        assert!(sniff(&past));
+        assert!(!sniff(b"\x02\0\0\0\0\0\0\0[]"));
+    }
+}

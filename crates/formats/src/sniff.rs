@@ -65,7 +65,7 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::tar::sniff(data) {
         return Sniffed::Tar;
     }
-    if looks_like_safetensors(data) {
+    if crate::safetensors::sniff(data) {
         return Sniffed::SafeTensors;
     }
     if crate::pickle::sniff(data) {
@@ -89,15 +89,6 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     Sniffed::Unknown
 }
 
-fn looks_like_safetensors(data: &[u8]) -> bool {
-    let Some(head) = data.get(..8) else {
-        return false;
-    };
-    let mut a = [0u8; 8];
-    a.copy_from_slice(head);
-    let n = u64::from_le_bytes(a);
-    n >= 2 && n.saturating_add(8) <= data.len() as u64 && data.get(8) == Some(&b'{')
-}
 
 #[cfg(test)]
 mod tests {

@@ -97,6 +97,8 @@ impl ModelFormat {
                 | ModelFormat::Lz4
                 | ModelFormat::SevenZip
                 | ModelFormat::NumPy
+                | ModelFormat::SafeTensors
+                | ModelFormat::Gguf
         )
     }
 }

@@ -14,6 +14,12 @@ pub enum RuleFamily {
     Archive,
     /// `NPY`: NumPy arrays.
     Numpy,
+    /// `ST`: SafeTensors.
+    SafeTensors,
+    /// `GGUF`: GGUF and its metadata.
+    Gguf,
+    /// `TPL`: Jinja templates (chat templates).
+    Template,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -25,6 +31,9 @@ impl RuleFamily {
             RuleFamily::Pytorch => "PT",
             RuleFamily::Archive => "ARC",
             RuleFamily::Numpy => "NPY",
+            RuleFamily::SafeTensors => "ST",
+            RuleFamily::Gguf => "GGUF",
+            RuleFamily::Template => "TPL",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -1,7 +1,9 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod gguf;
 pub mod numpy;
 pub mod pickle;
 pub mod pytorch;
+pub mod safetensors;
 pub mod scanner;
