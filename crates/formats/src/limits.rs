@@ -17,6 +17,8 @@ pub struct Limits {
     pub max_streams: usize,
     /// Bytes searched for hidden pickle starts in data that follows a stream.
     pub max_resync_scan_bytes: u64,
+    /// Opcodes spent probing data after a stream for hidden streams.
+    pub max_resync_ops: u64,
     /// Nesting depth of pickles embedded in pickles.
     pub max_nested_depth: u32,
     /// Decoded bytes of embedded pickles per file.
@@ -50,6 +52,7 @@ impl Default for Limits {
             max_container_items: 64,
             max_streams: 10_000,
             max_resync_scan_bytes: 256 << 20,
+            max_resync_ops: 20_000_000,
             max_nested_depth: 3,
             max_nested_bytes: 64 << 20,
             max_text_line: 16 << 20,

@@ -258,3 +258,17 @@ fn copyreg_reconstructor_base_init_is_a_call() {
     assert_eq!(popen.first_call.as_ref().unwrap().args, "(\"echo hi\",)");
     assert_eq!(find(&a.globals, "mypkg.Thing").calls, 1);
 }
+
+#[test]
+fn overlapping_probes_of_trailing_data_have_a_budget() {
+    // A complete stream, then 30,000 PROTO headers whose streams never stop:
+    // every probe would run to the end of the data (quadratic without a budget).
+    let mut p = b"N.".to_vec();
+    for _ in 0..30_000 {
+        p.extend_from_slice(b"\x80\x02N");
+    }
+    let limits = Limits { max_resync_ops: 200_000, ..Limits::default() };
+    let a = analyze(&p, &limits);
+    assert_eq!(a.limit.as_ref().map(|l| l.limit), Some("max_resync_ops"));
+    assert!(a.ops < 1_000_000, "{}", a.ops);
+}

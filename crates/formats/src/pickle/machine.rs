@@ -66,6 +66,7 @@ pub enum StreamEnd {
 /// Runs the machine over one or more streams, accumulating one analysis.
 pub struct Analyzer<'l> {
     limits: &'l Limits,
+    resync_ops: u64,
     joblib_depth: u32,
     /// Raw data between streams is part of the format (legacy tar members):
     /// it is still searched for hidden streams, but not reported as trailing.
@@ -81,6 +82,7 @@ impl<'l> Analyzer<'l> {
     pub fn new(limits: &'l Limits) -> Self {
         Analyzer {
             limits,
+            resync_ops: 0,
             joblib_depth: 0,
             raw_data_expected: false,
             out: PickleAnalysis::default(),
@@ -216,10 +218,20 @@ impl<'l> Analyzer<'l> {
         let mut inner = Analyzer::new(self.limits);
         inner.depth = self.depth;
         inner.nested_bytes = self.nested_bytes;
+        inner.resync_ops = self.resync_ops;
         inner.out.ops = self.out.ops;
         let end = inner.run_stream(data, start, resynced);
         self.nested_bytes = inner.nested_bytes;
+        // Probes can overlap (each may run to the end of the data): their
+        // total work has its own budget, so hostile trailing data cannot make
+        // the search quadratic.
+        self.resync_ops = inner
+            .resync_ops
+            .saturating_add(inner.out.ops.saturating_sub(self.out.ops));
         self.out.ops = inner.out.ops;
+        if self.resync_ops > self.limits.max_resync_ops {
+            self.hit("max_resync_ops", self.limits.max_resync_ops, start);
+        }
         (end, inner.out)
     }
 
@@ -315,9 +327,11 @@ impl<'l> Analyzer<'l> {
         let mut inner = Analyzer::new(self.limits);
         inner.depth = self.depth.saturating_add(1);
         inner.nested_bytes = self.nested_bytes;
+        inner.resync_ops = self.resync_ops;
         inner.out.ops = self.out.ops;
         inner.run_buffer(&cand.bytes, 0);
         self.nested_bytes = inner.nested_bytes;
+        self.resync_ops = inner.resync_ops;
         let mut analysis = inner.finish();
         self.out.ops = analysis.ops;
         if let Some(l) = analysis.limit.take() {
