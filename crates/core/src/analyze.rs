@@ -11,7 +11,7 @@ use sentrascan_formats::pickle::{Analyzer, PickleAnalysis};
 use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
-use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar};
+use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, Location, ModelFormat};
 
 /// What analysing one file produced.
@@ -25,6 +25,8 @@ pub(crate) struct Analysis {
     pub error: Option<String>,
     /// Members that were listed but not analysed.
     pub unanalysed_members: usize,
+    /// A text format (template, tokenizer config) was analysed.
+    pub analysed_text: bool,
 }
 
 /// Bytes of a member's head that decide its format inside a PyTorch archive.
@@ -186,7 +188,8 @@ impl<'l> Ctx<'l> {
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
             other => {
-                if depth > 0 {
+                self.text_templates(data, location, name, other);
+                if depth > 0 && !self.out.analysed_text {
                     self.out.unanalysed_members += 1;
                     if other.can_carry_code() {
                         let why = format!(
@@ -344,7 +347,10 @@ impl<'l> Ctx<'l> {
                     self.limit(location, limit, *value);
                 }
             }
-            Err(e) => self.out.findings.push(rules::safetensors_header_unreadable(location, &e)),
+            Err(e) => self
+                .out
+                .findings
+                .push(rules::safetensors_header_unreadable(location, &e)),
         }
     }
 
@@ -357,19 +363,72 @@ impl<'l> Ctx<'l> {
                     self.limit(location, limit, *value);
                 }
                 if !view.complete {
-                    self.inconclusive(location, "GGUF parsing stopped before the end of the metadata".into());
+                    self.inconclusive(
+                        location,
+                        "GGUF parsing stopped before the end of the metadata".into(),
+                    );
                 }
                 for (key, text) in &view.templates {
                     self.template(text, &location.member(format!("<{key}>")), key);
                 }
             }
-            Err(e) => self.out.findings.push(rules::gguf_header_unreadable(location, &e)),
+            Err(e) => self
+                .out
+                .findings
+                .push(rules::gguf_header_unreadable(location, &e)),
         }
     }
 
-    /// A Jinja template (chat templates): analysed by the template rules.
-    fn template(&mut self, _text: &str, _location: &Location, _key: &str) {
+    /// A Jinja template (chat templates): parsed, never rendered, and
+    /// checked by the template rules.
+    fn template(&mut self, text: &str, location: &Location, key: &str) {
         self.out.scanners.insert("jinja2_template");
+        self.out.analysed_text = true;
+        let view = template::analyze(text, self.limits);
+        rules::check_template(&view, location, key, &mut self.out.findings);
+        match &view.status {
+            template::TemplateStatus::Parsed => {}
+            template::TemplateStatus::Unparseable { message, .. } => self.inconclusive(
+                location,
+                format!("template `{key}` does not parse: {message}"),
+            ),
+            other => self.inconclusive(
+                location,
+                format!("template `{key}` was not analysed completely: {other:?}"),
+            ),
+        }
+    }
+
+    /// Text formats that carry templates: `.jinja` files, and JSON
+    /// (`tokenizer_config.json` and friends) with a `chat_template`.
+    fn text_templates(
+        &mut self,
+        data: &[u8],
+        location: &Location,
+        name: &str,
+        format: ModelFormat,
+    ) {
+        let lower = name.to_ascii_lowercase();
+        if [".jinja", ".jinja2", ".j2", ".template"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            match std::str::from_utf8(data) {
+                Ok(text) => self.template(text, location, name),
+                Err(_) => self.inconclusive(location, "template file is not UTF-8".into()),
+            }
+        } else if format == ModelFormat::Json
+            && let Ok(list) = template::templates_from_tokenizer_config(data)
+        {
+            for (key, text) in list {
+                let key = if key == "default" {
+                    "chat_template".to_string()
+                } else {
+                    format!("chat_template.{key}")
+                };
+                self.template(&text, &location.member(format!("<{key}>")), &key);
+            }
+        }
     }
 
     fn numpy(&mut self, data: &[u8], location: &Location) {

@@ -221,7 +221,7 @@ impl Scanner {
         sha256: Option<String>,
         a: Analysis,
     ) -> FileResult {
-        let analysed = format.is_analysed();
+        let analysed = format.is_analysed() || a.analysed_text;
         let (status, message) = if let Some(e) = a.error {
             (FileStatus::Error, Some(e))
         } else if !analysed && format.can_carry_code() {

@@ -17,12 +17,15 @@ pub use rules::archive::arc005_path_traversal::{
 pub use rules::archive::arc007_compression_bomb::finding as compression_bomb;
 pub use rules::archive::arc008_special_member::finding as special_member;
 pub use rules::archive::{check_tar_names, check_zip};
-pub use rules::numpy as npy;
 pub use rules::gguf::{check_gguf, header_unreadable as gguf_header_unreadable};
+pub use rules::numpy as npy;
 pub use rules::pickle::{PickleCtx, check_pickle};
-pub use rules::safetensors::{check_safetensors, header_unreadable as safetensors_header_unreadable};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,
 };
+pub use rules::safetensors::{
+    check_safetensors, header_unreadable as safetensors_header_unreadable,
+};
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
+pub use rules::template::check_template;

@@ -2,7 +2,7 @@
 
 use sentrascan_types::RuleMeta;
 
-use crate::rules::{archive, gguf, numpy, pickle, pytorch, safetensors, scanner};
+use crate::rules::{archive, gguf, numpy, pickle, pytorch, safetensors, scanner, template};
 
 static RULES: &[&RuleMeta] = &[
     &pickle::pkl001_dangerous_global::RULE,
@@ -49,6 +49,11 @@ static RULES: &[&RuleMeta] = &[
     &gguf::gguf007_metadata_code::RULE,
     &gguf::gguf008_metadata_embedded_binary::RULE,
     &gguf::gguf009_metadata_external_url::RULE,
+    &template::tpl001_internal_attribute::RULE,
+    &template::tpl002_gadget_global::RULE,
+    &template::tpl003_obfuscated_name::RULE,
+    &template::tpl004_code_execution::RULE,
+    &template::tpl005_template_not_analysed::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -152,6 +157,11 @@ mod tests {
                 "GGUF007 gguf-metadata-code",
                 "GGUF008 gguf-metadata-embedded-binary",
                 "GGUF009 gguf-metadata-external-url",
+                "TPL001 template-internal-attribute",
+                "TPL002 template-gadget-global",
+                "TPL003 template-obfuscated-attribute-name",
+                "TPL004 template-code-execution",
+                "TPL005 template-not-analysed",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

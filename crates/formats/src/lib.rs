@@ -30,6 +30,7 @@ pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
 pub mod tar;
+pub mod template;
 pub mod torch;
 pub mod zip;
 

@@ -89,7 +89,6 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     Sniffed::Unknown
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

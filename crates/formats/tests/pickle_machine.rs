@@ -267,7 +267,10 @@ fn overlapping_probes_of_trailing_data_have_a_budget() {
     for _ in 0..30_000 {
         p.extend_from_slice(b"\x80\x02N");
     }
-    let limits = Limits { max_resync_ops: 200_000, ..Limits::default() };
+    let limits = Limits {
+        max_resync_ops: 200_000,
+        ..Limits::default()
+    };
     let a = analyze(&p, &limits);
     assert_eq!(a.limit.as_ref().map(|l| l.limit), Some("max_resync_ops"));
     assert!(a.ops < 1_000_000, "{}", a.ops);

@@ -7,3 +7,4 @@ pub mod pickle;
 pub mod pytorch;
 pub mod safetensors;
 pub mod scanner;
+pub mod template;
