@@ -219,8 +219,13 @@ impl Scanner {
         format: ModelFormat,
         size: u64,
         sha256: Option<String>,
-        a: Analysis,
+        mut a: Analysis,
     ) -> FileResult {
+        // The same fact reached twice (a stream found both directly and by a
+        // resynchronising probe) is one finding; counts are taken after this.
+        a.findings.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+        a.findings
+            .dedup_by(|x, y| x.sort_key() == y.sort_key() && x.description == y.description);
         let analysed = format.is_analysed() || a.analysed_text;
         let (status, message) = if let Some(e) = a.error {
             (FileStatus::Error, Some(e))
@@ -281,7 +286,6 @@ impl Scanner {
             files.push(r.report);
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.description == b.description);
         for (i, f) in findings.iter_mut().enumerate() {
             f.id = format!("finding-{:03}", i + 1);
         }

@@ -18,6 +18,56 @@ const JOBLIB_WRAPPER: &str = "joblib.numpy_pickle.NumpyArrayWrapper";
 /// Object arrays inside object arrays, at most.
 const JOBLIB_MAX_DEPTH: u32 = 8;
 
+/// Objects a cycle search visits at most before assuming the worst.
+const CYCLE_SEARCH_BUDGET: usize = 512;
+
+/// `v`, or a placeholder if storing `v` inside `target` could close a
+/// reference cycle. Values are reference-counted, so a cycle (a list appended
+/// to itself, a state dict holding its own object) would never be freed: over
+/// a long-running server, hostile pickles would leak memory. Only evidence is
+/// lost: every import and call was already recorded when it happened.
+fn acyclic<'a>(v: &Value<'a>, target: &Rc<std::cell::RefCell<super::value::Obj<'a>>>) -> Value<'a> {
+    let mut budget = CYCLE_SEARCH_BUDGET;
+    if reaches(v, target, &mut budget) || budget == 0 {
+        Value::Unknown
+    } else {
+        v.clone()
+    }
+}
+
+/// Whether `v` is, or holds a path to, `target` (bounded by `budget`).
+fn reaches<'a>(
+    v: &Value<'a>,
+    target: &Rc<std::cell::RefCell<super::value::Obj<'a>>>,
+    budget: &mut usize,
+) -> bool {
+    let Value::Obj(o) = v else {
+        return match v {
+            Value::MethodCaller(m) => reaches(&m.1, target, budget),
+            Value::Partial(p) => {
+                reaches(&p.0, target, budget) || p.1.iter().any(|x| reaches(x, target, budget))
+            }
+            _ => false,
+        };
+    };
+    if Rc::ptr_eq(o, target) {
+        return true;
+    }
+    if *budget == 0 {
+        return false;
+    }
+    *budget = budget.saturating_sub(1);
+    let Ok(inner) = o.try_borrow() else {
+        return true;
+    };
+    inner
+        .items
+        .iter()
+        .chain(inner.args.iter())
+        .chain(inner.state.iter())
+        .any(|x| reaches(x, target, budget))
+}
+
 /// Bytes per element of a NumPy dtype string such as `f8`, `<i4`, `U10`, `S5`, `V16`.
 fn numpy_itemsize(descr: &str) -> Option<u64> {
     let d = descr.trim_start_matches(['<', '>', '|', '=']);
@@ -946,9 +996,10 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                             });
                         }
                         Value::Obj(o) => {
+                            let kept = acyclic(&state, o);
                             if let Ok(mut o) = o.try_borrow_mut() {
                                 o.weight = o.weight.saturating_add(state.weight());
-                                o.state = Some(state.clone());
+                                o.state = Some(kept);
                             }
                             if target.result_path().as_deref() == Some(JOBLIB_WRAPPER) {
                                 self.joblib_array(&state, &op);
@@ -1294,6 +1345,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     fn add_items(&mut self, target: &Value<'a>, items: Vec<Value<'a>>, op: &Op<'_>) {
         match target {
             Value::Obj(o) => {
+                let items: Vec<Value<'a>> = items.into_iter().map(|v| acyclic(&v, o)).collect();
                 let mutation = {
                     let Ok(mut o) = o.try_borrow_mut() else {
                         return;
