@@ -197,6 +197,84 @@ fn torch_checkpoint(path: &Path, tensors: usize, per: usize) -> anyhow::Result<(
     z.finish()
 }
 
+/// Writes `tensors` random float32 tensors of `per` bytes each after `header`.
+fn write_tensors(w: &mut impl Write, tensors: usize, per: usize) -> anyhow::Result<()> {
+    let mut buf = vec![0u8; 4 << 20];
+    for i in 0..tensors {
+        let mut seed = 0x2545_f491_4f6c_dd1du64 ^ i as u64;
+        let mut left = per;
+        while left > 0 {
+            let n = left.min(buf.len());
+            fill(&mut buf[..n], &mut seed);
+            w.write_all(&buf[..n])?;
+            left -= n;
+        }
+    }
+    Ok(())
+}
+
+/// A SafeTensors file of `tensors` float32 tensors of `per` bytes each.
+fn safetensors_file(path: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
+    let mut header = String::from("{\"__metadata__\":{\"format\":\"pt\"}");
+    for i in 0..tensors {
+        let (start, end) = (i * per, (i + 1) * per);
+        write!(
+            header,
+            ",\"layers.{i}.weight\":{{\"dtype\":\"F32\",\"shape\":[{}],\"data_offsets\":[{start},{end}]}}",
+            per / 4
+        )?;
+    }
+    header.push('}');
+    while !header.len().is_multiple_of(8) {
+        header.push(' ');
+    }
+    let mut w = BufWriter::with_capacity(8 << 20, File::create(path)?);
+    w.write_all(&(header.len() as u64).to_le_bytes())?;
+    w.write_all(header.as_bytes())?;
+    write_tensors(&mut w, tensors, per)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// A GGUF v3 file: llama metadata with a chat template, `tensors` float32
+/// tensors of `per` bytes each, 32-byte aligned.
+fn gguf_file(path: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
+    fn string(v: &mut Vec<u8>, s: &str) {
+        v.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        v.extend_from_slice(s.as_bytes());
+    }
+    let template = "{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+    let kvs: [(&str, &str); 3] = [
+        ("general.architecture", "llama"),
+        ("general.name", "bench"),
+        ("tokenizer.chat_template", template),
+    ];
+    let mut h = b"GGUF".to_vec();
+    h.extend_from_slice(&3u32.to_le_bytes());
+    h.extend_from_slice(&(tensors as u64).to_le_bytes());
+    h.extend_from_slice(&(kvs.len() as u64).to_le_bytes());
+    for (k, v) in kvs {
+        string(&mut h, k);
+        h.extend_from_slice(&8u32.to_le_bytes()); // string
+        string(&mut h, v);
+    }
+    for i in 0..tensors {
+        string(&mut h, &format!("blk.{i}.weight"));
+        h.extend_from_slice(&1u32.to_le_bytes());
+        h.extend_from_slice(&((per / 4) as u64).to_le_bytes());
+        h.extend_from_slice(&0u32.to_le_bytes()); // F32
+        h.extend_from_slice(&((i * per) as u64).to_le_bytes());
+    }
+    while !h.len().is_multiple_of(32) {
+        h.push(0);
+    }
+    let mut w = BufWriter::with_capacity(8 << 20, File::create(path)?);
+    w.write_all(&h)?;
+    write_tensors(&mut w, tensors, per)?;
+    w.flush()?;
+    Ok(())
+}
+
 /// An opcode-dense pickle: a list appended in batches of small ints,
 /// short strings and floats, with memo traffic, as pickle writes them.
 fn dense_pickle(path: &Path, bytes: usize) -> anyhow::Result<()> {
@@ -290,14 +368,28 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             data.join(format!("torch_{}m.pt", small >> 20)),
             small,
         ),
+        (
+            "SafeTensors",
+            data.join(format!("model_{}m.safetensors", big >> 20)),
+            big,
+        ),
+        (
+            "GGUF v3",
+            data.join(format!("model_{}m.gguf", big >> 20)),
+            big,
+        ),
     ];
-    for (_, path, size) in &workloads {
+    for (label, path, size) in &workloads {
         if fs::metadata(path)
             .map(|m| m.len() < *size as u64)
             .unwrap_or(true)
         {
             eprintln!("generating {}", path.display());
-            torch_checkpoint(path, 16, size / 16)?;
+            match *label {
+                "SafeTensors" => safetensors_file(path, 16, size / 16)?,
+                "GGUF v3" => gguf_file(path, 16, size / 16)?,
+                _ => torch_checkpoint(path, 16, size / 16)?,
+            }
         }
     }
     let dense_path = data.join(format!("dense_{}m.pkl", dense >> 20));
