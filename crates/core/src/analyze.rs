@@ -247,7 +247,7 @@ impl<'l> Ctx<'l> {
         };
         self.cut_short(
             location,
-            data.len() as u64,
+            out.consumed,
             out.data.len() as u64,
             out.bomb,
             out.truncated,
@@ -584,12 +584,13 @@ impl<'l> Ctx<'l> {
                 Err(zip::MemberError::Truncated {
                     data: partial,
                     bomb,
+                    consumed,
                     ..
                 }) => {
                     // Analyse what came out before the cut; the member stays inconclusive.
                     self.cut_short(
                         &member_loc,
-                        entry.compressed_size,
+                        consumed,
                         partial.len() as u64,
                         bomb,
                         true,

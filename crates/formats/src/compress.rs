@@ -2,6 +2,7 @@
 //! decompressed into a bounded buffer: a stream that inflates past the limit
 //! is cut there and reported, never followed.
 
+use std::cell::Cell;
 use std::io::Read;
 
 /// A compression format, recognised from its magic bytes.
@@ -56,6 +57,25 @@ pub fn sniff(data: &[u8]) -> Option<Compression> {
     }
 }
 
+/// Reads a byte slice and records how much of it the decoder has consumed,
+/// so the expansion ratio is measured against the input read so far, not the
+/// whole input: a gigabyte bomb is caught after megabytes, not gigabytes.
+struct Counting<'a> {
+    data: &'a [u8],
+    consumed: &'a Cell<u64>,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // Small steps keep the consumed count close to what the decoder used.
+        let take = buf.len().min(4096);
+        let n = self.data.read(buf.get_mut(..take).unwrap_or(&mut []))?;
+        self.consumed
+            .set(self.consumed.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
+
 /// Dictionary memory a hostile header may ask the LZMA decoders for, in KiB.
 const DICT_LIMIT_KB: u32 = 256 << 10;
 
@@ -84,10 +104,14 @@ pub fn decompress_zip_lzma(
             "dictionary of {dict_size} bytes exceeds the limit"
         )));
     }
-    let body = data.get(9..).unwrap_or(&[]);
+    let consumed = Cell::new(0u64);
+    let body = Counting {
+        data: data.get(9..).unwrap_or(&[]),
+        consumed: &consumed,
+    };
     let r = lzma_rust2::LzmaReader::new_with_props(body, uncompressed, pb, dict_size, None)
         .map_err(|e| corrupt(e.to_string()))?;
-    read_bounded(r, bound, data.len()).map_err(|e| corrupt(e.to_string()))
+    read_bounded(r, bound, data.len(), &consumed).map_err(|e| corrupt(e.to_string()))
 }
 
 /// Reads a decoder in chunks: stops at `bound.limit` bytes (truncated), or
@@ -97,6 +121,7 @@ fn read_bounded(
     mut reader: impl Read,
     bound: &Bound,
     input_len: usize,
+    consumed: &Cell<u64>,
 ) -> std::io::Result<Decompressed> {
     let mut out = Vec::with_capacity(
         usize::try_from(
@@ -108,7 +133,6 @@ fn read_bounded(
         .unwrap_or(0),
     );
     let mut chunk = vec![0u8; 1 << 20];
-    let input = (input_len as u64).max(1);
     loop {
         let n = match reader.read(&mut chunk) {
             Ok(0) => break,
@@ -122,17 +146,20 @@ fn read_bounded(
         if n > room {
             return Ok(Decompressed {
                 data: out,
+                consumed: consumed.get(),
                 truncated: true,
                 bomb: false,
             });
         }
         let len = out.len() as u64;
+        let input = consumed.get().max(1);
         if len >= bound.bomb_min && len.checked_div(input).unwrap_or(0) > bound.ratio {
             // Is there more? Then it is a bomb, and we stop here.
             let mut probe = [0u8; 1];
             let more = reader.read(&mut probe).map(|n| n > 0).unwrap_or(false);
             return Ok(Decompressed {
                 data: out,
+                consumed: consumed.get(),
                 truncated: more,
                 bomb: true,
             });
@@ -140,6 +167,7 @@ fn read_bounded(
     }
     Ok(Decompressed {
         data: out,
+        consumed: consumed.get(),
         truncated: false,
         bomb: false,
     })
@@ -149,6 +177,8 @@ fn read_bounded(
 #[derive(Debug)]
 pub struct Decompressed {
     pub data: Vec<u8>,
+    /// Compressed bytes the decoder had read when it stopped.
+    pub consumed: u64,
     /// Decompression stopped before the end of the stream.
     pub truncated: bool,
     /// The output grew past the ratio limit (a compression bomb).
@@ -196,6 +226,12 @@ pub fn decompress(
         format: c.as_str(),
         message: e.to_string(),
     };
+    let consumed = Cell::new(0u64);
+    let data = Counting {
+        data,
+        consumed: &consumed,
+    };
+    let input_len = data.data.len();
     let reader: Box<dyn Read + '_> = match c {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(data)),
         Compression::Deflate => Box::new(flate2::read::DeflateDecoder::new(data)),
@@ -222,7 +258,7 @@ pub fn decompress(
         }
         Compression::Lz4 => Box::new(lz4_flex::frame::FrameDecoder::new(data)),
     };
-    read_bounded(reader, bound, data.len()).map_err(corrupt)
+    read_bounded(reader, bound, input_len, &consumed).map_err(corrupt)
 }
 
 #[cfg(test)]
@@ -255,8 +291,9 @@ mod tests {
         )
         .unwrap();
         assert!(d.bomb && d.truncated);
-        // It stops once the output passes 200 times the input (about 8 MiB here), long before 40 MiB.
-        assert!(d.data.len() <= 10 << 20, "{}", d.data.len());
+        // The ratio is measured against the input consumed so far, so it
+        // stops right after bomb_min (4 MiB), long before 40 MiB.
+        assert!(d.data.len() <= 6 << 20, "{}", d.data.len());
     }
 
     #[test]

@@ -369,6 +369,7 @@ pub enum MemberError {
         data: Vec<u8>,
         bomb: bool,
         limit: u64,
+        consumed: u64,
     },
 }
 
@@ -425,6 +426,7 @@ pub fn member_data<'a>(
             data: d.data,
             bomb: d.bomb,
             limit: bound.limit,
+            consumed: d.consumed,
         });
     }
     Ok(Cow::Owned(d.data))
