@@ -117,6 +117,12 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
     ("_ctypes", OS, "loads native libraries and calls C"),
     ("cffi", OS, "loads native libraries and calls C"),
     ("_winapi", OS, "calls the Windows API"),
+    ("IPython", OS, "runs shell commands and Python code"),
+    ("sh", OS, "runs a command"),
+    ("plumbum", OS, "runs a command"),
+    ("fabric", OS, "runs commands locally or over SSH"),
+    ("invoke", OS, "runs a command"),
+    ("docker", OS, "runs containers"),
     ("msvcrt", OS, "calls the C runtime"),
     ("winreg", OS, "edits the registry"),
     ("_tkinter", ACE, "evaluates Tcl code"),
@@ -291,6 +297,26 @@ pub const DANGEROUS: &[(&str, Category, &str)] = &[
         "calls Python from a graph",
     ),
     ("jinja2", ACE, "renders templates that may run code"),
+    (
+        "transformers.dynamic_module_utils",
+        ACE,
+        "downloads and imports remote model code",
+    ),
+    (
+        "diffusers.utils.dynamic_modules_utils",
+        ACE,
+        "downloads and imports remote pipeline code",
+    ),
+    ("torch.package", ACE, "imports code packaged with the model"),
+    ("pandas.eval", ACE, "evaluates an expression"),
+    ("pandas.core.computation", ACE, "evaluates an expression"),
+    ("numexpr", ACE, "evaluates an expression"),
+    ("sympy.sympify", ACE, "evaluates a string with eval"),
+    ("sympy.parsing", ACE, "evaluates a string with eval"),
+    ("jsonpickle", ACE, "deserialises arbitrary objects"),
+    ("keras.utils.get_file", NET, "downloads a file"),
+    ("tensorflow.keras.utils.get_file", NET, "downloads a file"),
+    ("tensorflow.io", FS, "reads and writes files"),
     ("torch.load", ACE, "deserialises another pickle"),
     (
         "torch.serialization.load",
@@ -794,6 +820,21 @@ mod tests {
             danger("torch._utils", "_rebuild_tensor_v2.__globals__").entry,
             "__globals__"
         );
+    }
+
+    #[test]
+    fn third_party_command_and_eval_gadgets() {
+        assert_eq!(danger("IPython.utils.process", "system").category, OS);
+        assert_eq!(
+            danger(
+                "transformers.dynamic_module_utils",
+                "get_class_from_dynamic_module"
+            )
+            .severity(),
+            Severity::Critical
+        );
+        assert_eq!(danger("pandas", "eval").entry, "pandas.eval");
+        assert_eq!(danger("keras.utils", "get_file").severity(), Severity::High);
     }
 
     #[test]
