@@ -211,6 +211,15 @@ mod tests {
         c
     }
 
+    /// The distinct severities one rule reports on `src`, ascending.
+    pub(crate) fn severities(src: &str, code: &str) -> Vec<Severity> {
+        codes(src)
+            .into_iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, s)| s)
+            .collect()
+    }
+
     #[test]
     fn rules_are_documented_and_coded_in_order() {
         for (i, r) in RULES.iter().enumerate() {

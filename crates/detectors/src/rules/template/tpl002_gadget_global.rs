@@ -127,15 +127,11 @@ pub(crate) fn check(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::codes;
+    use super::super::tests::severities;
     use sentrascan_types::Severity;
 
     fn tpl002(src: &str) -> Option<Severity> {
-        codes(src)
-            .into_iter()
-            .filter(|(c, _)| c == "TPL002")
-            .map(|(_, s)| s)
-            .max()
+        severities(src, "TPL002").into_iter().max()
     }
 
     #[test]

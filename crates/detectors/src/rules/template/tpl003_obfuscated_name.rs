@@ -153,15 +153,11 @@ pub(crate) fn check(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{codes, run};
+    use super::super::tests::{run, severities};
     use sentrascan_types::Severity;
 
     fn tpl003(src: &str) -> Option<Severity> {
-        codes(src)
-            .into_iter()
-            .filter(|(c, _)| c == "TPL003")
-            .map(|(_, s)| s)
-            .max()
+        severities(src, "TPL003").into_iter().max()
     }
 
     #[test]

@@ -249,15 +249,11 @@ fn check_chain(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{codes, run};
+    use super::super::tests::{run, severities};
     use sentrascan_types::Severity;
 
     fn tpl004(src: &str) -> Vec<Severity> {
-        codes(src)
-            .into_iter()
-            .filter(|(c, _)| c == "TPL004")
-            .map(|(_, s)| s)
-            .collect()
+        severities(src, "TPL004")
     }
 
     #[test]
