@@ -3,7 +3,7 @@
 //! never touches the file system.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sentrascan_detectors as rules;
 use sentrascan_detectors::PickleCtx;
@@ -12,7 +12,7 @@ use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
-use sentrascan_types::{Finding, Location, ModelFormat};
+use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
 /// What analysing one file produced.
 #[derive(Debug, Default)]
@@ -27,6 +27,10 @@ pub(crate) struct Analysis {
     pub unanalysed_members: usize,
     /// A text format (template, tokenizer config) was analysed.
     pub analysed_text: bool,
+    /// Facts for the SBOM and baselines (see [`sentrascan_types::FileReport::metadata`]).
+    pub metadata: BTreeMap<String, String>,
+    /// Frameworks the file needs, keyed by package name (first evidence wins).
+    pub frameworks: BTreeMap<String, FrameworkEvidence>,
 }
 
 /// Bytes of a member's head that decide its format inside a PyTorch archive.
@@ -109,6 +113,37 @@ impl<'l> Ctx<'l> {
             limits,
             out: Analysis::default(),
             defer_stored_crc: false,
+        }
+    }
+
+    /// Records a fact about the file for the SBOM. Facts found inside
+    /// containers are kept too; the first value of a key wins.
+    pub(crate) fn fact(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        let value: String = value.into();
+        if !value.is_empty() {
+            self.out.metadata.entry(key.into()).or_insert(value);
+        }
+    }
+
+    /// Records that loading the file needs `name` (a package), with the
+    /// evidence; a later version for a package without one fills it in.
+    pub(crate) fn framework(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        evidence: impl Into<String>,
+    ) {
+        let entry = self
+            .out
+            .frameworks
+            .entry(name.to_string())
+            .or_insert_with(|| FrameworkEvidence {
+                name: name.to_string(),
+                version: None,
+                evidence: evidence.into(),
+            });
+        if entry.version.is_none() {
+            entry.version = version.filter(|v| !v.is_empty()).map(str::to_string);
         }
     }
 
@@ -359,6 +394,18 @@ impl<'l> Ctx<'l> {
         match gguf::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_gguf(&view, location, &mut self.out.findings);
+                self.fact("gguf.version", view.version.to_string());
+                for (key, value) in &view.general {
+                    let text = match value.as_u64() {
+                        Some(n) if key == "general.file_type" => gguf::file_type_name(n)
+                            .map(str::to_string)
+                            .unwrap_or_else(|| n.to_string()),
+                        Some(n) => n.to_string(),
+                        None => value.as_str().unwrap_or_default().to_string(),
+                    };
+                    self.fact(format!("gguf.{key}"), text);
+                }
+                self.framework("llama.cpp", None, format!("GGUF v{} file", view.version));
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
                 }

@@ -14,7 +14,9 @@ mod severity;
 
 pub use finding::{Evidence, Finding, Location};
 pub use format::ModelFormat;
-pub use report::{FileReport, FileStatus, ScanMetadata, ScanReport, ScanSummary, Verdict};
+pub use report::{
+    FileReport, FileStatus, FrameworkEvidence, ScanMetadata, ScanReport, ScanSummary, Verdict,
+};
 pub use rule::{RuleFamily, RuleMeta};
 pub use severity::{Category, Severity};
 

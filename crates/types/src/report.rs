@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Finding, ModelFormat, Severity};
@@ -24,6 +26,10 @@ pub struct FileReport {
     pub size: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub md5: Option<String>,
     pub status: FileStatus,
     /// Why the file was skipped, inconclusive or in error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,6 +40,25 @@ pub struct FileReport {
     pub findings: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_severity: Option<Severity>,
+    /// Facts read from the file for the SBOM and baselines, under namespaced
+    /// keys (`gguf.general.name`, `onnx.producer_name`, `torch.version`,
+    /// `license`). Sorted, so reports are deterministic.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
+    /// Frameworks and libraries loading this file needs, inferred from evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frameworks: Vec<FrameworkEvidence>,
+}
+
+/// A framework or library a model needs, and why we think so.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FrameworkEvidence {
+    /// Package name as its ecosystem spells it (`torch`, `numpy`, `scikit-learn`, `keras`).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// What showed it (`pickle global torch._utils._rebuild_tensor_v2`, `keras_version attribute`).
+    pub evidence: String,
 }
 
 /// The gate's decision.
