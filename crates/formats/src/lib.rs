@@ -23,6 +23,7 @@
 
 pub mod compress;
 pub mod gguf;
+pub mod hdf5;
 pub mod limits;
 pub mod npy;
 pub mod pickle;
