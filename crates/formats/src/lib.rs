@@ -23,10 +23,12 @@
 
 pub mod compress;
 pub mod gguf;
+pub mod keras;
 pub mod hdf5;
 pub mod limits;
 pub mod npy;
 pub mod pickle;
+pub mod pymarshal;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
