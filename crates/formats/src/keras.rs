@@ -520,7 +520,9 @@ impl Walker {
         } else if text.len() > MAX_BLOB_CHARS {
             (
                 "base64",
-                Err(format!("the bytecode is longer than {MAX_BLOB_CHARS} characters")),
+                Err(format!(
+                    "the bytecode is longer than {MAX_BLOB_CHARS} characters"
+                )),
             )
         } else {
             match (decode_base64(text), encoding) {
@@ -607,8 +609,8 @@ pub fn location_kind(s: &str) -> Option<LocationKind> {
     }
     let lower = s.trim().to_ascii_lowercase();
     const SCHEMES: &[&str] = &[
-        "http://", "https://", "ftp://", "ftps://", "file:", "s3://", "gs://", "hdfs://",
-        "smb://", "sftp://", "ssh://",
+        "http://", "https://", "ftp://", "ftps://", "file:", "s3://", "gs://", "hdfs://", "smb://",
+        "sftp://", "ssh://",
     ];
     if SCHEMES.iter().any(|p| lower.starts_with(p)) {
         return Some(LocationKind::Url);
@@ -713,7 +715,10 @@ mod tests {
             ]
         );
         assert_eq!(c.objects[2].module.as_deref(), Some("evil"));
-        assert_eq!(c.objects[5].filepath.as_deref(), Some("/tmp/evil_savedmodel"));
+        assert_eq!(
+            c.objects[5].filepath.as_deref(),
+            Some("/tmp/evil_savedmodel")
+        );
         assert_eq!(c.layer_count, 4);
         assert_eq!(c.blobs.len(), 1);
         assert_eq!(c.blobs[0].data.as_deref().unwrap()[..2], [0x80, 0x04]);
@@ -769,7 +774,11 @@ mod tests {
     fn depth_and_bad_json() {
         assert!(parse_config(b"[1]").is_err());
         assert!(parse_config(b"{").is_err());
-        let deep = format!("{}{}", "{\"a\":".repeat(120), "1".to_string() + &"}".repeat(120));
+        let deep = format!(
+            "{}{}",
+            "{\"a\":".repeat(120),
+            "1".to_string() + &"}".repeat(120)
+        );
         assert!(parse_config(deep.as_bytes()).is_ok());
         let deeper = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
         assert!(parse_config(deeper.as_bytes()).is_err());
@@ -777,8 +786,9 @@ mod tests {
 
     #[test]
     fn metadata() {
-        let m = parse_metadata(br#"{"keras_version": "3.12.0", "date_saved": "2026-01-01@00:00:00"}"#)
-            .unwrap();
+        let m =
+            parse_metadata(br#"{"keras_version": "3.12.0", "date_saved": "2026-01-01@00:00:00"}"#)
+                .unwrap();
         assert_eq!(m.keras_version.as_deref(), Some("3.12.0"));
     }
 }

@@ -327,12 +327,11 @@ impl<'a> Reader<'a> {
             b'l' => {
                 let at = self.pos;
                 let n = self.i32()?;
-                let digits = usize::try_from(n.unsigned_abs()).map_err(|_| {
-                    MarshalError::BadLength {
+                let digits =
+                    usize::try_from(n.unsigned_abs()).map_err(|_| MarshalError::BadLength {
                         len: i64::from(n),
                         offset: at,
-                    }
-                })?;
+                    })?;
                 let bytes = digits
                     .checked_mul(2)
                     .ok_or(MarshalError::Truncated { offset: at })?;
@@ -790,10 +789,7 @@ mod tests {
     #[test]
     fn unknown_layouts_and_non_code_are_errors() {
         assert_eq!(decode_code(b""), Err(MarshalError::Empty));
-        assert_eq!(
-            decode_code(b"N"),
-            Err(MarshalError::NotCode { byte: b'N' })
-        );
+        assert_eq!(decode_code(b"N"), Err(MarshalError::NotCode { byte: b'N' }));
         // Trailing bytes after a valid object: no layout accepts it.
         let mut data = py38_lambda();
         data.push(b'N');
