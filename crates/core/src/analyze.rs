@@ -31,6 +31,8 @@ pub(crate) struct Analysis {
     pub metadata: BTreeMap<String, String>,
     /// Frameworks the file needs, keyed by package name (first evidence wins).
     pub frameworks: BTreeMap<String, FrameworkEvidence>,
+    /// The per-file time budget ran out (reported once).
+    pub out_of_time: bool,
 }
 
 /// Bytes of a member's head that decide its format inside a PyTorch archive.
@@ -41,7 +43,13 @@ pub(crate) struct Ctx<'l> {
     pub out: Analysis,
     /// The read pass checks the top-level archive's stored members' CRCs.
     pub defer_stored_crc: bool,
+    /// Verdict-only scans: stored members above [`LARGE_STORED_MEMBER`] are
+    /// not CRC-checked, since the analysis never reads their bodies.
+    pub skip_large_stored_crc: bool,
 }
+
+/// Stored members at least this large are not CRC-checked in verdict-only scans.
+pub(crate) const LARGE_STORED_MEMBER: u64 = 1 << 20;
 
 /// The scanner name reported for a container format.
 pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
@@ -113,6 +121,7 @@ impl<'l> Ctx<'l> {
             limits,
             out: Analysis::default(),
             defer_stored_crc: false,
+            skip_large_stored_crc: false,
         }
     }
 
@@ -145,6 +154,19 @@ impl<'l> Ctx<'l> {
         if entry.version.is_none() {
             entry.version = version.filter(|v| !v.is_empty()).map(str::to_string);
         }
+    }
+
+    /// True (and reported once, as a `time_budget` limit) when the file's
+    /// time budget is spent: callers stop their loops.
+    pub(crate) fn out_of_time(&mut self, location: &Location) -> bool {
+        if !self.limits.out_of_time() {
+            return false;
+        }
+        if !self.out.out_of_time {
+            self.out.out_of_time = true;
+            self.limit(location, "time_budget", 0);
+        }
+        true
     }
 
     fn inconclusive(&mut self, location: &Location, why: String) {
@@ -612,6 +634,9 @@ impl<'l> Ctx<'l> {
             if entry.is_dir() {
                 continue;
             }
+            if self.out_of_time(location) {
+                break;
+            }
             let member_loc = location.member(&entry.name);
             let declared_bomb = entry.method != 0
                 && entry.uncompressed_size >= self.limits.bomb_min_bytes
@@ -661,7 +686,10 @@ impl<'l> Ctx<'l> {
                 self.limit(location, "max_archive_bytes", self.limits.max_archive_bytes);
                 break;
             }
-            if !(deferred && entry.method == 0) {
+            let unread_body = self.skip_large_stored_crc
+                && entry.method == 0
+                && bytes.len() as u64 >= LARGE_STORED_MEMBER;
+            if !(deferred && entry.method == 0) && !unread_body {
                 let actual = zip::crc32(&bytes);
                 if actual != entry.crc32 {
                     mismatches.push((entry.name.clone(), entry.crc32, actual));
@@ -751,6 +779,9 @@ impl<'l> Ctx<'l> {
         };
         rules::check_tar_names(&entries, location, &mut self.out.findings);
         for e in entries.iter().filter(|e| e.kind == tar::TarKind::File) {
+            if self.out_of_time(location) {
+                break;
+            }
             let member_loc = location.member(&e.name);
             let Some(bytes) = usize::try_from(e.data.start)
                 .ok()

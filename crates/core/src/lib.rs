@@ -24,10 +24,13 @@
 //! ```
 
 mod analyze;
+mod cache;
 mod hash;
 mod scanner;
 mod walk;
 
-pub use scanner::{ScanError, ScanOptions, Scanner};
+pub use cache::VerdictCache;
+pub use hash::Digests;
+pub use scanner::{ScanError, ScanOptions, ScanPart, Scanner};
 pub use sentrascan_formats::Limits;
 pub use sentrascan_types as types;

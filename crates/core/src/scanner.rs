@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use sentrascan_formats::sniff::{Sniffed, sniff};
 use sentrascan_formats::{Limits, zip};
@@ -13,7 +15,8 @@ use sentrascan_types::{
 };
 
 use crate::analyze::{Analysis, Ctx};
-use crate::hash;
+use crate::cache::VerdictCache;
+use crate::hash::{self, Digests, FileDigests};
 use crate::walk::{WalkItem, walk};
 
 /// Why a scan could not run at all. A malicious or broken model is never an
@@ -32,8 +35,19 @@ pub struct ScanOptions {
     pub fail_threshold: Severity,
     /// Fail on anything not analysed (skipped files count as failures).
     pub strict: bool,
-    /// Compute the SHA-256 of every file (in the same pass as the analysis).
-    pub hashes: bool,
+    /// Digests computed for every file, in the same read pass as the
+    /// analysis. [`Digests::NONE`] gives a verdict-only scan that reads only
+    /// what the analysis needs (stored zip members larger than 1 MiB are
+    /// then not CRC-checked).
+    pub hashes: Digests,
+    /// Files scanned at once (0: one per core).
+    pub jobs: usize,
+    /// Wall-clock time the analysis of one file may take; a file that runs
+    /// out is reported inconclusive (never clean). `None`: no budget.
+    pub file_time_budget: Option<Duration>,
+    /// Directory of the verdict cache (see [`crate::VerdictCache`]); `None`
+    /// analyses every file.
+    pub verdict_cache: Option<PathBuf>,
     pub limits: Limits,
 }
 
@@ -42,7 +56,10 @@ impl Default for ScanOptions {
         ScanOptions {
             fail_threshold: Severity::Medium,
             strict: false,
-            hashes: true,
+            hashes: Digests::ALL,
+            jobs: 0,
+            file_time_budget: None,
+            verdict_cache: None,
             limits: Limits::default(),
         }
     }
@@ -57,8 +74,13 @@ pub struct Scanner {
 struct FileResult {
     report: FileReport,
     findings: Vec<Finding>,
-    scanners: BTreeSet<&'static str>,
+    scanners: BTreeSet<String>,
 }
+
+/// Files below this size are read into memory rather than mapped: for the
+/// thousands of small files of a model repository, one read is cheaper than
+/// setting up and tearing down a map.
+const READ_WHOLE_MAX: u64 = 4 << 20;
 
 impl Scanner {
     pub fn new(options: ScanOptions) -> Self {
@@ -75,28 +97,45 @@ impl Scanner {
     }
 
     /// Scans files and directories; each path's files are reported in order.
+    /// Files are scanned in parallel (see [`ScanOptions::jobs`]); the report
+    /// does not depend on the number of jobs.
     pub fn scan_paths(&self, paths: &[PathBuf]) -> Result<ScanReport, ScanError> {
         if paths.is_empty() {
             return Err(ScanError::NoPaths);
         }
         let started = Instant::now();
-        let mut results = Vec::new();
+        let mut items = Vec::new();
         let mut any_dir = paths.len() > 1;
         for root in paths {
             for item in walk(root) {
                 match item {
-                    WalkItem::File { path, display } => {
-                        results.push(self.scan_file(&path, &display))
-                    }
                     WalkItem::Directory => any_dir = true,
-                    WalkItem::Problem {
-                        display,
-                        message,
-                        status,
-                    } => results.push(problem_file(display, message, status)),
+                    other => items.push(other),
                 }
             }
         }
+        let scan_one = |item: &WalkItem| match item {
+            WalkItem::File { path, display } => self.scan_file(path, display),
+            WalkItem::Problem {
+                display,
+                message,
+                status,
+            } => problem_file(display.clone(), message.clone(), *status),
+            WalkItem::Directory => unreachable!("directories are filtered out above"),
+        };
+        let results: Vec<FileResult> = if items.len() < 2 || self.options.jobs == 1 {
+            items.iter().map(scan_one).collect()
+        } else {
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(self.options.jobs)
+                .thread_name(|i| format!("sentrascan-scan-{i}"))
+                .build()
+            {
+                Ok(pool) => pool.install(|| items.par_iter().map(scan_one).collect()),
+                // No threads to be had: scan on this one.
+                Err(_) => items.iter().map(scan_one).collect(),
+            }
+        };
         let model_path = paths
             .iter()
             .map(|p| p.display().to_string())
@@ -108,17 +147,53 @@ impl Scanner {
     /// Scans an in-memory buffer as if it were a file named `name`.
     pub fn scan_bytes(&self, name: &str, data: &[u8]) -> ScanReport {
         let started = Instant::now();
-        let location = Location::file(name);
-        let mut ctx = Ctx::new(&self.options.limits);
-        let format = ctx.analyze(data, &location, name, 0, None);
-        let sha = self.options.hashes.then(|| hash::sha256_bytes(data));
-        let result = self.file_result(name.to_string(), format, data.len() as u64, sha, ctx.out);
+        let result = self.scan_buffer(name, name, data, None);
         self.assemble(name.to_string(), vec![result], false, started)
+    }
+
+    /// Limits for one file: the configured ones plus its deadline.
+    fn file_limits(&self) -> Limits {
+        let mut limits = self.options.limits.clone();
+        if let Some(budget) = self.options.file_time_budget {
+            limits.deadline = Instant::now().checked_add(budget);
+        }
+        limits
+    }
+
+    /// Analyses and digests a buffer already in memory (small files,
+    /// [`Scanner::scan_bytes`]).
+    fn scan_buffer(
+        &self,
+        display: &str,
+        name: &str,
+        data: &[u8],
+        cache: Option<(&VerdictCache, &FileDigests)>,
+    ) -> FileResult {
+        let digests = match cache {
+            Some((_, d)) => d.clone(),
+            None => hash::digest_bytes(data, self.options.hashes),
+        };
+        let limits = self.file_limits();
+        let location = Location::file(display);
+        let mut ctx = Ctx::new(&limits);
+        ctx.skip_large_stored_crc = !self.options.hashes.any();
+        let format = ctx.analyze(data, &location, name, 0, None);
+        let result = self.file_result(
+            display.to_string(),
+            format,
+            data.len() as u64,
+            digests,
+            ctx.out,
+        );
+        if let Some((cache, d)) = cache {
+            cache.store(d, &result.report, &result.findings);
+        }
+        result
     }
 
     fn scan_file(&self, path: &Path, display: &str) -> FileResult {
         let location = Location::file(display);
-        let file = match File::open(path) {
+        let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) => {
                 return problem_file(
@@ -135,11 +210,58 @@ impl Scanner {
                 "empty file".into(),
                 FileStatus::Skipped,
             );
-            if self.options.hashes {
-                r.report.sha256 = Some(hash::sha256_bytes(&[]));
-            }
+            let d = hash::digest_bytes(&[], self.options.hashes);
+            (r.report.sha256, r.report.sha1, r.report.md5) = (d.sha256, d.sha1, d.md5);
             return r;
         }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let cache = self.verdict_cache();
+        if size < READ_WHOLE_MAX {
+            let mut data = Vec::with_capacity(size as usize);
+            if let Err(e) = std::io::Read::read_to_end(&mut file, &mut data) {
+                return problem_file(
+                    display.to_string(),
+                    format!("read failed: {e}"),
+                    FileStatus::Error,
+                );
+            }
+            let Some(cache) = cache else {
+                return self.scan_buffer(display, &name, &data, None);
+            };
+            let digests = hash::digest_bytes(&data, Digests::ALL);
+            if let Some(hit) = self.cached(&cache, &digests, display) {
+                return hit;
+            }
+            return self.scan_buffer(display, &name, &data, Some((&cache, &digests)));
+        }
+        // A large file with the verdict cache on: digest it first, and
+        // analyse only on a miss (the second read comes from the page cache).
+        let cached_digests = match &cache {
+            Some(c) => {
+                let pass = file
+                    .try_clone()
+                    .and_then(|f| hash::read_pass(f, size, Digests::ALL, &[]));
+                match pass {
+                    Ok(p) => {
+                        if let Some(hit) = self.cached(c, &p.digests, display) {
+                            return hit;
+                        }
+                        Some(p.digests)
+                    }
+                    Err(e) => {
+                        return problem_file(
+                            display.to_string(),
+                            format!("read failed: {e}"),
+                            FileStatus::Error,
+                        );
+                    }
+                }
+            }
+            None => None,
+        };
         let map = match map_file(&file) {
             Ok(m) => m,
             Err(e) => {
@@ -151,30 +273,34 @@ impl Scanner {
             }
         };
         let data: &[u8] = &map;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let limits = self.file_limits();
+        let digests_wanted = if cached_digests.is_some() {
+            Digests::NONE
+        } else {
+            self.options.hashes
+        };
         // A top-level zip: read the directory first, so the read pass can
         // check stored members' CRCs without a second read.
         let view = (sniff(data) == Sniffed::Zip)
-            .then(|| zip::parse(data, &self.options.limits).ok())
+            .then(|| zip::parse(data, &limits).ok())
             .flatten();
+        let defer_crc = view.is_some() && digests_wanted.any();
         let (crc_entries, ranges): (Vec<usize>, Vec<_>) = view
             .iter()
+            .filter(|_| defer_crc)
             .flat_map(|v| v.entries.iter().enumerate())
             .filter(|(_, e)| e.method == 0 && !e.is_dir())
             .filter_map(|(i, e)| e.data_range(size).map(|r| (i, r)))
             .unzip();
-        let want_pass = self.options.hashes || !ranges.is_empty();
         let (mut analysis, format, pass) = std::thread::scope(|s| {
-            let handle = want_pass.then(|| {
+            let handle = digests_wanted.any().then(|| {
                 let f = file.try_clone();
                 let ranges = &ranges;
-                s.spawn(move || f.and_then(|f| hash::read_pass(f, ranges)))
+                s.spawn(move || f.and_then(|f| hash::read_pass(f, size, digests_wanted, ranges)))
             });
-            let mut ctx = Ctx::new(&self.options.limits);
-            ctx.defer_stored_crc = view.is_some();
+            let mut ctx = Ctx::new(&limits);
+            ctx.defer_stored_crc = defer_crc;
+            ctx.skip_large_stored_crc = !self.options.hashes.any();
             let format = ctx.analyze(data, &location, &name, 0, view.as_ref());
             let pass = handle.map(|h| {
                 h.join()
@@ -193,24 +319,54 @@ impl Scanner {
                 }
             }
         }
-        let sha = match pass {
-            Some(Ok(p)) => Some(p.sha256),
-            Some(Err(e)) => {
+        let digests = match (pass, cached_digests) {
+            (Some(Ok(p)), _) => p.digests,
+            (Some(Err(e)), _) => {
                 return problem_file(
                     display.to_string(),
                     format!("read failed: {e}"),
                     FileStatus::Error,
                 );
             }
-            None => None,
+            (None, Some(d)) => d,
+            (None, None) => FileDigests::default(),
         };
-        self.file_result(
-            display.to_string(),
-            format,
-            size,
-            sha.filter(|_| self.options.hashes),
-            analysis,
-        )
+        let result = self.file_result(display.to_string(), format, size, digests.clone(), analysis);
+        if let (Some(c), true) = (&cache, digests.sha256.is_some()) {
+            c.store(&digests, &result.report, &result.findings);
+        }
+        result
+    }
+
+    fn verdict_cache(&self) -> Option<VerdictCache> {
+        self.options
+            .verdict_cache
+            .as_ref()
+            .map(|dir| VerdictCache::new(dir.clone(), &self.options))
+    }
+
+    /// A cached result for a file with these digests, under this display name.
+    fn cached(
+        &self,
+        cache: &VerdictCache,
+        digests: &FileDigests,
+        display: &str,
+    ) -> Option<FileResult> {
+        let (mut report, mut findings) = cache.load(digests)?;
+        report.path = display.to_string();
+        let want = self.options.hashes;
+        report.sha256 = digests.sha256.clone().filter(|_| want.sha256);
+        report.sha1 = digests.sha1.clone().filter(|_| want.sha1);
+        report.md5 = digests.md5.clone().filter(|_| want.md5);
+        for f in &mut findings {
+            f.relocate(display);
+        }
+        let scanners = report.scanners.iter().cloned().collect();
+        Some(FileResult {
+            report,
+            findings,
+            scanners,
+        })
     }
 
     fn file_result(
@@ -218,7 +374,7 @@ impl Scanner {
         path: String,
         format: ModelFormat,
         size: u64,
-        sha256: Option<String>,
+        digests: FileDigests,
         mut a: Analysis,
     ) -> FileResult {
         // The same fact reached twice (a stream found both directly and by a
@@ -258,9 +414,9 @@ impl Scanner {
                 path,
                 format,
                 size,
-                sha256,
-                sha1: None,
-                md5: None,
+                sha256: digests.sha256,
+                sha1: digests.sha1,
+                md5: digests.md5,
                 status,
                 message,
                 scanners: a.scanners.iter().map(|s| s.to_string()).collect(),
@@ -270,7 +426,7 @@ impl Scanner {
                 frameworks: a.frameworks.into_values().collect(),
             },
             findings: a.findings,
-            scanners: a.scanners,
+            scanners: a.scanners.iter().map(|s| s.to_string()).collect(),
         }
     }
 
@@ -307,7 +463,7 @@ impl Scanner {
             findings,
             metadata: ScanMetadata {
                 scan_duration_ms: started.elapsed().as_millis() as u64,
-                scanners_used: scanners.into_iter().map(str::to_string).collect(),
+                scanners_used: scanners.into_iter().collect(),
                 engine_version: ENGINE_VERSION.to_string(),
                 bytes_scanned: files.iter().map(|f| f.size).sum(),
             },
@@ -394,4 +550,57 @@ fn map_file(file: &File) -> std::io::Result<memmap2::Mmap> {
     // through its own buffer, not the map.
     let _ = map.advise(memmap2::Advice::Random);
     Ok(map)
+}
+
+/// One part of a report assembled by [`Scanner::combine`].
+#[derive(Debug)]
+pub enum ScanPart {
+    /// A report of its own (a file fetched and scanned by itself).
+    Report(ScanReport),
+    /// A file that could not be had (a failed download): reported in error
+    /// under `path`, with `message` saying why.
+    Failed { path: String, message: String },
+}
+
+impl Scanner {
+    /// Scans one local file, reporting it and its findings as `display`: a
+    /// file fetched from `hf://…` is scanned from a temporary copy (named as
+    /// at its source, since extensions are hints) and reported under its
+    /// source path.
+    pub fn scan_file_as(&self, path: &Path, display: &str) -> ScanReport {
+        let started = Instant::now();
+        let result = self.scan_file(path, display);
+        self.assemble(display.to_string(), vec![result], false, started)
+    }
+
+    /// One report from parts scanned separately, as if scanned together:
+    /// findings renumbered, counts and verdict recomputed under this
+    /// scanner's options, the duration taken from `started`.
+    pub fn combine(
+        &self,
+        model_path: String,
+        parts: Vec<ScanPart>,
+        started: Instant,
+    ) -> ScanReport {
+        let mut results = Vec::new();
+        for part in parts {
+            match part {
+                ScanPart::Report(r) => {
+                    let scanners: BTreeSet<String> = r.metadata.scanners_used.into_iter().collect();
+                    let mut findings = Some(r.findings);
+                    for file in r.files {
+                        results.push(FileResult {
+                            report: file,
+                            findings: findings.take().unwrap_or_default(),
+                            scanners: scanners.clone(),
+                        });
+                    }
+                }
+                ScanPart::Failed { path, message } => {
+                    results.push(problem_file(path, message, FileStatus::Error))
+                }
+            }
+        }
+        self.assemble(model_path, results, true, started)
+    }
 }

@@ -41,6 +41,22 @@ pub struct Limits {
     pub max_archive_depth: u32,
     /// Logical size (elements counted through aliases) that marks an expansion attack.
     pub expansion_threshold: u64,
+    /// TensorFlow graph nodes per file (graphs and library functions together).
+    pub max_tf_nodes: u64,
+    /// TensorFlow library functions per file.
+    pub max_tf_functions: u64,
+    /// Wall-clock deadline for the analysis of one file (the engine sets it
+    /// from its per-file time budget). Long loops check it and stop with a
+    /// `time_budget` limit, which makes the result inconclusive.
+    pub deadline: Option<std::time::Instant>,
+}
+
+impl Limits {
+    /// True once the deadline (if any) has passed.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
 }
 
 impl Default for Limits {
@@ -64,6 +80,9 @@ impl Default for Limits {
             bomb_min_bytes: 16 << 20,
             max_archive_depth: 5,
             expansion_threshold: 100_000_000,
+            max_tf_nodes: 1_000_000,
+            max_tf_functions: 100_000,
+            deadline: None,
         }
     }
 }

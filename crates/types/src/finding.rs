@@ -145,6 +145,13 @@ impl Finding {
         self.location_detail = loc;
     }
 
+    /// Moves this finding to another file (same content found under another
+    /// path, as when a cached verdict is reused).
+    pub fn relocate(&mut self, file: &str) {
+        self.location_detail.file = file.to_string();
+        self.location = self.location_detail.to_string();
+    }
+
     /// Sort key: artifact, offset, code (deterministic output).
     pub fn sort_key(&self) -> (&str, &[String], Option<u64>, &str, &str) {
         (

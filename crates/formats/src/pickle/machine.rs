@@ -607,6 +607,11 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                     .hit("max_pickle_ops", limits.max_pickle_ops, self.pos);
                 return StreamEnd::Limit;
             }
+            // Reading the clock every op would cost more than the op.
+            if self.an.out.ops % 65_536 == 65_535 && limits.out_of_time() {
+                self.an.hit("time_budget", 0, self.pos);
+                return StreamEnd::Limit;
+            }
             let (op, next) = match decode_at(self.data, self.pos, limits.max_text_line) {
                 Ok(x) => x,
                 Err(e) => {

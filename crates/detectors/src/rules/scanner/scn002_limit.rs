@@ -36,8 +36,20 @@ Re-run with a higher limit if the file is expected to be that large.
 };
 
 pub fn finding(location: &Location, limit: &str, value: u64) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("Analysis stopped at limit `{limit}`"))
-        .description(format!("The analysis stopped when it reached the `{limit}` limit ({value}); the rest was not examined."))
-        .evidence("limit", limit)
-        .evidence("value", value)
+    let description = if limit == "time_budget" {
+        "The analysis stopped when the per-file time budget ran out; the rest was not examined."
+            .to_string()
+    } else {
+        format!(
+            "The analysis stopped when it reached the `{limit}` limit ({value}); the rest was not examined."
+        )
+    };
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("Analysis stopped at limit `{limit}`"),
+    )
+    .description(description)
+    .evidence("limit", limit)
+    .evidence("value", value)
 }
