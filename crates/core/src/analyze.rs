@@ -14,6 +14,8 @@ use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
+mod hdf5;
+
 /// What analysing one file produced.
 #[derive(Debug, Default)]
 pub(crate) struct Analysis {
@@ -244,6 +246,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
+            ModelFormat::Hdf5 => self.hdf5(data, location, depth),
             other => {
                 self.text_templates(data, location, name, other);
                 if depth > 0 && !self.out.analysed_text {

@@ -18,6 +18,13 @@ pub use rules::archive::arc007_compression_bomb::finding as compression_bomb;
 pub use rules::archive::arc008_special_member::finding as special_member;
 pub use rules::archive::{check_tar_names, check_zip};
 pub use rules::gguf::{check_gguf, header_unreadable as gguf_header_unreadable};
+pub use rules::hdf5::{
+    check_hdf5, unreadable as hdf5_unreadable, user_block_content as hdf5_user_block_content,
+};
+pub use rules::keras::{
+    check_keras_config, config_unreadable as keras_config_unreadable,
+    expected_member as keras_expected_member, unexpected_member as keras_unexpected_member,
+};
 pub use rules::numpy as npy;
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{

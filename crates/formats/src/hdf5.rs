@@ -48,7 +48,9 @@ pub enum Hdf5Error {
     TruncatedSuperblock { offset: u64 },
     #[error("superblock version {version} at offset {offset} is not 0, 1, 2 or 3")]
     UnsupportedVersion { offset: u64, version: u8 },
-    #[error("superblock declares {offsets}-byte offsets and {lengths}-byte lengths (2, 4 or 8 expected)")]
+    #[error(
+        "superblock declares {offsets}-byte offsets and {lengths}-byte lengths (2, 4 or 8 expected)"
+    )]
     BadSizes { offsets: u8, lengths: u8 },
 }
 
@@ -287,7 +289,11 @@ pub struct Hdf5Anomaly {
 
 impl fmt::Display for Hdf5Anomaly {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at offset {} ({})", self.detail, self.offset, self.path)
+        write!(
+            f,
+            "{} at offset {} ({})",
+            self.detail, self.offset, self.path
+        )
     }
 }
 
@@ -383,8 +389,8 @@ pub fn parse_with(data: &[u8], limits: &Hdf5Limits) -> Result<Hdf5View, Hdf5Erro
         );
     }
     p.walk_root(sb.root);
-    let complete = p.view.limits_hit.is_empty()
-        && !p.view.anomalies.iter().any(|a| a.kind.loses_content());
+    let complete =
+        p.view.limits_hit.is_empty() && !p.view.anomalies.iter().any(|a| a.kind.loses_content());
     p.view.complete = complete;
     Ok(p.view)
 }
@@ -568,19 +574,54 @@ fn enc_size(n: u64) -> u8 {
 /// A parsed datatype.
 #[derive(Debug, Clone, PartialEq)]
 enum Dtype {
-    Int { size: u32, signed: bool, be: bool },
-    Float { size: u32, be: bool },
-    FixedStr { size: u32, pad: u8, utf8: bool },
-    VlenStr { utf8: bool },
+    Int {
+        size: u32,
+        signed: bool,
+        be: bool,
+    },
+    Float {
+        size: u32,
+        be: bool,
+    },
+    FixedStr {
+        size: u32,
+        pad: u8,
+        utf8: bool,
+    },
+    VlenStr {
+        utf8: bool,
+    },
     VlenSeq(Box<Dtype>),
-    Compound { size: u32, members: Vec<(String, Dtype)> },
-    Enum { base: Box<Dtype>, size: u32 },
-    Array { dims: Vec<u32>, base: Box<Dtype>, size: u32 },
-    Opaque { size: u32, tag: String },
-    Reference { size: u32 },
-    Bitfield { size: u32 },
-    Time { size: u32 },
-    Unknown { class: u8, size: u32 },
+    Compound {
+        size: u32,
+        members: Vec<(String, Dtype)>,
+    },
+    Enum {
+        base: Box<Dtype>,
+        size: u32,
+    },
+    Array {
+        dims: Vec<u32>,
+        base: Box<Dtype>,
+        size: u32,
+    },
+    Opaque {
+        size: u32,
+        tag: String,
+    },
+    Reference {
+        size: u32,
+    },
+    Bitfield {
+        size: u32,
+    },
+    Time {
+        size: u32,
+    },
+    Unknown {
+        class: u8,
+        size: u32,
+    },
 }
 
 impl Dtype {
@@ -607,7 +648,11 @@ impl Dtype {
     fn describe(&self) -> String {
         match self {
             Dtype::Int { size, signed, .. } => {
-                format!("{}int{}", if *signed { "" } else { "u" }, size.saturating_mul(8))
+                format!(
+                    "{}int{}",
+                    if *signed { "" } else { "u" },
+                    size.saturating_mul(8)
+                )
             }
             Dtype::Float { size, .. } => format!("float{}", size.saturating_mul(8)),
             Dtype::FixedStr { size, utf8, .. } => {
@@ -871,7 +916,12 @@ impl<'a> Parser<'a> {
             } else {
                 format!("{path}/{}", child.name)
             };
-            let r = self.visit(child.address, child_path, depth.saturating_add(1), ancestors);
+            let r = self.visit(
+                child.address,
+                child_path,
+                depth.saturating_add(1),
+                ancestors,
+            );
             if let Err(e) = r {
                 ancestors.pop();
                 return Err(e);
@@ -941,10 +991,14 @@ impl<'a> Parser<'a> {
                 if !block.starts_with(b"OCHK") {
                     return bad(format!("continuation block at {caddr} lacks `OCHK`"));
                 }
-                let body = block
-                    .get(4..block.len().saturating_sub(4))
-                    .ok_or(Short)?;
-                self.messages_v2(body, at.saturating_add(4), creation_order, &mut out, &mut pending)?;
+                let body = block.get(4..block.len().saturating_sub(4)).ok_or(Short)?;
+                self.messages_v2(
+                    body,
+                    at.saturating_add(4),
+                    creation_order,
+                    &mut out,
+                    &mut pending,
+                )?;
             } else {
                 self.messages_v1(block, at, &mut out, &mut pending)?;
             }
@@ -1024,12 +1078,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Builds the object and its links from its messages.
-    fn interpret(
-        &mut self,
-        addr: u64,
-        path: &str,
-        messages: &[Msg<'a>],
-    ) -> R<(Hdf5Object, Links)> {
+    fn interpret(&mut self, addr: u64, path: &str, messages: &[Msg<'a>]) -> R<(Hdf5Object, Links)> {
         let mut obj = Hdf5Object {
             path: path.to_string(),
             kind: Hdf5ObjectKind::Other,
@@ -1123,7 +1172,14 @@ impl<'a> Parser<'a> {
                         let r = self.dense_links(&d);
                         if let Some(list) = self.note(r, path, rel, "dense link storage")? {
                             for (name, target) in list {
-                                self.add_link(path, m.at, name, target, &mut links, &mut link_names);
+                                self.add_link(
+                                    path,
+                                    m.at,
+                                    name,
+                                    target,
+                                    &mut links,
+                                    &mut link_names,
+                                );
                             }
                         }
                     }
@@ -1144,13 +1200,18 @@ impl<'a> Parser<'a> {
             obj.kind = Hdf5ObjectKind::Group;
         } else if space.is_some() && (layout.is_some() || dtype.is_some()) {
             obj.kind = Hdf5ObjectKind::Dataset;
-            let t = dtype.unwrap_or(Dtype::Unknown { class: 255, size: 0 });
+            let t = dtype.unwrap_or(Dtype::Unknown {
+                class: 255,
+                size: 0,
+            });
             let esize = t.size(self.so);
             let shape = space.and_then(|s| s.dims).unwrap_or_default();
             let count = shape.iter().try_fold(1u64, |a, &x| a.checked_mul(x));
             let logical = count.and_then(|c| c.checked_mul(esize)).unwrap_or(u64::MAX);
             let (kind, size, offset) = layout.unwrap_or((Hdf5Layout::Unknown, None, None));
-            let data_offset = offset.filter(|&o| !self.undef(o)).map(|o| self.base.saturating_add(o));
+            let data_offset = offset
+                .filter(|&o| !self.undef(o))
+                .map(|o| self.base.saturating_add(o));
             if let (Some(off), Some(size)) = (data_offset, size)
                 && kind == Hdf5Layout::Contiguous
                 && off.saturating_add(size) > self.data.len() as u64
@@ -1413,7 +1474,9 @@ impl<'a> Parser<'a> {
                 return self.datatype(&mut Cur::new(m.data), 1);
             }
         }
-        bad(format!("committed datatype at {addr} has no datatype message"))
+        bad(format!(
+            "committed datatype at {addr} has no datatype message"
+        ))
     }
 
     /// Layout kind, declared size, relative data address.
@@ -1430,7 +1493,11 @@ impl<'a> Parser<'a> {
                 let rank = c.u8()?;
                 let class = c.u8()?;
                 c.skip(5)?;
-                let addr = if class == 0 { None } else { Some(c.uint(self.so)?) };
+                let addr = if class == 0 {
+                    None
+                } else {
+                    Some(c.uint(self.so)?)
+                };
                 for _ in 0..rank {
                     c.u32()?;
                 }
@@ -1466,7 +1533,9 @@ impl<'a> Parser<'a> {
                         if !self.undef(addr) {
                             let r = self.virtual_sources(addr, index);
                             let rel = addr;
-                            if let Some(names) = self.note(r, path, rel, "virtual dataset mapping")? {
+                            if let Some(names) =
+                                self.note(r, path, rel, "virtual dataset mapping")?
+                            {
                                 for n in names {
                                     if !sources.contains(&n) {
                                         sources.push(n);
@@ -1560,7 +1629,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Decodes an attribute's data.
-    fn value(&mut self, t: &Dtype, space: &Space, data: &[u8], path: &str, name: &str) -> R<Hdf5Value> {
+    fn value(
+        &mut self,
+        t: &Dtype,
+        space: &Space,
+        data: &[u8],
+        path: &str,
+        name: &str,
+    ) -> R<Hdf5Value> {
         let count = space.count().ok_or(Short)?;
         let esize = t.size(self.so);
         let total = count.checked_mul(esize).ok_or(Short)?;
@@ -1586,7 +1662,10 @@ impl<'a> Parser<'a> {
         let out = match t {
             Dtype::FixedStr { pad, .. } => {
                 if !self.budget(total, path, name)? {
-                    return Ok(Hdf5Value::Other(format!("{} × {count}, not kept", t.describe())));
+                    return Ok(Hdf5Value::Other(format!(
+                        "{} × {count}, not kept",
+                        t.describe()
+                    )));
                 }
                 let strings: Vec<String> = elems().map(|e| fixed_str(e, *pad)).collect();
                 strings_value(strings, scalar)
@@ -1606,7 +1685,10 @@ impl<'a> Parser<'a> {
                     let bytes = self.gheap_object(coll, idx)?;
                     let take = (bytes.len() as u64).min(len);
                     if !self.budget(take, path, name)? {
-                        return Ok(Hdf5Value::Other(format!("{} × {count}, not kept", t.describe())));
+                        return Ok(Hdf5Value::Other(format!(
+                            "{} × {count}, not kept",
+                            t.describe()
+                        )));
                     }
                     let b = bytes.get(..take as usize).unwrap_or(&[]);
                     let end = b.iter().position(|&x| x == 0).unwrap_or(b.len());
@@ -1768,7 +1850,9 @@ impl<'a> Parser<'a> {
         if let Some(l) = expect_level
             && l != level
         {
-            return bad(format!("B-tree node at {addr} has level {level}, {l} expected"));
+            return bad(format!(
+                "B-tree node at {addr} has level {level}, {l} expected"
+            ));
         }
         c.skip(usize::from(self.so).saturating_mul(2))?; // siblings
         let mut children = Vec::new();
@@ -1921,11 +2005,16 @@ impl<'a> Parser<'a> {
             || id_len == 0
             || id_len > 64
         {
-            return bad(format!("fractal heap at {addr} has an impossible doubling table"));
+            return bad(format!(
+                "fractal heap at {addr} has an impossible doubling table"
+            ));
         }
         let off_size = usize::from(max_heap_bits.div_ceil(8));
         let dir_off_bytes = usize::from(
-            (64u32.saturating_sub(max_direct.leading_zeros()).saturating_sub(1)).div_ceil(8) as u8,
+            (64u32
+                .saturating_sub(max_direct.leading_zeros())
+                .saturating_sub(1))
+            .div_ceil(8) as u8,
         )
         .max(1);
         let len_size = dir_off_bytes
@@ -1989,7 +2078,8 @@ impl<'a> Parser<'a> {
                 let child = c.uint(self.so)?;
                 if r < t.max_direct_rows {
                     if !self.undef(child) && child != 0 {
-                        heap.blocks.push((offset, self.base.saturating_add(child), size));
+                        heap.blocks
+                            .push((offset, self.base.saturating_add(child), size));
                     }
                 } else if !self.undef(child) && child != 0 {
                     // rows of a child indirect block: log2(size) - log2(start·width) + 1
@@ -2027,7 +2117,9 @@ impl<'a> Parser<'a> {
                     })?;
                 let within = off.saturating_sub(start);
                 if within.saturating_add(len) > size {
-                    return bad(format!("heap object at {off} of {len} bytes leaves its block"));
+                    return bad(format!(
+                        "heap object at {off} of {len} bytes leaves its block"
+                    ));
                 }
                 let rel = abs.saturating_sub(self.base).saturating_add(within);
                 self.at(rel, len)
@@ -2069,7 +2161,9 @@ impl<'a> Parser<'a> {
             return self.limit("hdf5_max_btree_depth", u64::from(self.lim.max_btree_depth));
         }
         if rec_size == 0 || node_size <= 10 || node_size > (1 << 24) {
-            return bad(format!("v2 B-tree at {addr} has node size {node_size}, record size {rec_size}"));
+            return bad(format!(
+                "v2 B-tree at {addr} has node size {node_size}, record size {rec_size}"
+            ));
         }
         // Per-level maximum record counts, as the library derives them.
         let mut max_nrec = vec![(node_size - 10) / rec_size];
@@ -2161,7 +2255,9 @@ impl<'a> Parser<'a> {
                 let rel = abs.saturating_sub(self.base);
                 self.at(rel, size)
             }
-            None => bad(format!("global heap collection at {addr} has no object {index}")),
+            None => bad(format!(
+                "global heap collection at {addr} has no object {index}"
+            )),
         }
     }
 
@@ -2202,7 +2298,9 @@ impl<'a> Parser<'a> {
         let mut c = Cur::new(blob);
         let version = c.u8()?;
         if version > 1 {
-            return bad(format!("virtual dataset mapping version {version} is not 0 or 1"));
+            return bad(format!(
+                "virtual dataset mapping version {version} is not 0 or 1"
+            ));
         }
         let n = c.uint(self.sl)?;
         let mut names: Vec<String> = Vec::new();
@@ -2395,7 +2493,10 @@ fn heap_string(heap: &[u8], off: u64) -> R<String> {
     let rest = heap.get(start..).ok_or_else(|| {
         Stop::Bad(
             Hdf5AnomalyKind::OutOfBounds,
-            format!("name offset {off} is outside the local heap ({} bytes)", heap.len()),
+            format!(
+                "name offset {off} is outside the local heap ({} bytes)",
+                heap.len()
+            ),
         )
     })?;
     let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
@@ -2405,7 +2506,10 @@ fn heap_string(heap: &[u8], off: u64) -> R<String> {
 fn fixed_str(e: &[u8], pad: u8) -> String {
     let s = match pad {
         2 => {
-            let end = e.iter().rposition(|&b| b != b' ').map_or(0, |p| p.saturating_add(1));
+            let end = e
+                .iter()
+                .rposition(|&b| b != b' ')
+                .map_or(0, |p| p.saturating_add(1));
             e.get(..end).unwrap_or(&[])
         }
         _ => {
@@ -2462,5 +2566,31 @@ mod tests {
         assert_eq!(enc_size(256), 2);
         assert_eq!(enc_size(65535), 2);
         assert_eq!(enc_size(65536), 3);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/hdf5")
+            .join(name);
+        std::fs::read(p).unwrap()
+    }
+
+    #[test]
+    fn dump_all_fixtures() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/hdf5");
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        for n in names {
+            let v = parse(&fixture(&n), &Limits::default());
+            eprintln!("==== {n}: {v:#?}");
+        }
     }
 }

@@ -65,6 +65,11 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::tar::sniff(data) {
         return Sniffed::Tar;
     }
+    // HDF5 after a user block (512·2ⁿ bytes that libhdf5 skips); after tar,
+    // whose first member's data starts at 512.
+    if crate::hdf5::sniff(data) {
+        return Sniffed::Hdf5;
+    }
     if crate::safetensors::sniff(data) {
         return Sniffed::SafeTensors;
     }

@@ -99,6 +99,7 @@ impl ModelFormat {
                 | ModelFormat::NumPy
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
+                | ModelFormat::Hdf5
         )
     }
 }

@@ -18,6 +18,10 @@ pub enum RuleFamily {
     SafeTensors,
     /// `GGUF`: GGUF and its metadata.
     Gguf,
+    /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
+    Hdf5,
+    /// `KER`: Keras model configurations (`.keras`, Keras 2 HDF5).
+    Keras,
     /// `TPL`: Jinja templates (chat templates).
     Template,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
@@ -33,6 +37,8 @@ impl RuleFamily {
             RuleFamily::Numpy => "NPY",
             RuleFamily::SafeTensors => "ST",
             RuleFamily::Gguf => "GGUF",
+            RuleFamily::Hdf5 => "HDF",
+            RuleFamily::Keras => "KER",
             RuleFamily::Template => "TPL",
             RuleFamily::Scanner => "SCN",
         }

@@ -2,6 +2,8 @@
 
 pub mod archive;
 pub mod gguf;
+pub mod hdf5;
+pub mod keras;
 pub mod numpy;
 pub mod pickle;
 pub mod pytorch;
