@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use sentrascan_core::{ScanOptions, Scanner};
+use sentrascan_core::{Digests, ScanOptions, Scanner};
 use sentrascan_report::OutputFormat;
 use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
 
@@ -52,9 +52,33 @@ struct ScanArgs {
     /// Fail on findings at or above this severity (default MEDIUM).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     fail_on: Option<Severity>,
-    /// Skip hashing; report verdicts only.
-    #[arg(long)]
+    /// Digests computed for every file in the scan's single read pass:
+    /// any of sha256,sha1,md5, or `all` (the default; the SBOM lists each),
+    /// or `none` for a verdict-only scan that reads only what the analysis
+    /// needs (headers, pickles, configs).
+    #[arg(long, value_name = "LIST", value_parser = parse_digests)]
+    hashes: Option<Digests>,
+    /// Same as `--hashes none`.
+    #[arg(long, conflicts_with = "hashes")]
     no_hashes: bool,
+    /// Files scanned at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Time the analysis of one file may take (`90s`, `5m`, `500ms`); a file
+    /// that runs out is reported inconclusive, never clean.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    file_time_budget: Option<std::time::Duration>,
+    /// Bytes the analysis of one file may decompress into memory (caps
+    /// `--max-decompressed-bytes` and the per-archive total).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    file_memory_budget: Option<u64>,
+    /// Analyse every file again instead of reusing cached verdicts of
+    /// unchanged files (and download again rather than reuse the cache).
+    #[arg(long)]
+    no_cache: bool,
+    /// Cache directory (default: $XDG_CACHE_HOME/sentrascan-model or ~/.cache/sentrascan-model).
+    #[arg(long, value_name = "DIR", env = "SENTRASCAN_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
     /// No progress or log lines on standard error (the report is still written).
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -70,6 +94,43 @@ struct ScanArgs {
     /// Expansion ratio above which a compressed stream is a bomb (default 200).
     #[arg(long, value_name = "N")]
     max_compression_ratio: Option<u64>,
+}
+
+fn parse_digests(s: &str) -> Result<Digests, String> {
+    Digests::parse(s)
+}
+
+/// `90s`, `5m`, `500ms`, `1h`, or plain seconds.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (examples: 90s, 5m, 500ms)"))?;
+    let d = match unit.trim().to_ascii_lowercase().as_str() {
+        "ms" => std::time::Duration::from_millis(n),
+        "" | "s" => std::time::Duration::from_secs(n),
+        "m" | "min" => std::time::Duration::from_secs(n.saturating_mul(60)),
+        "h" => std::time::Duration::from_secs(n.saturating_mul(3600)),
+        other => return Err(format!("unknown duration unit `{other}` (use ms, s, m or h)")),
+    };
+    if d.is_zero() {
+        return Err("a time budget must be more than zero".into());
+    }
+    Ok(d)
+}
+
+/// The cache directory: `--cache-dir`, else the user's cache directory.
+fn cache_root(given: Option<&PathBuf>) -> Option<PathBuf> {
+    if let Some(dir) = given {
+        return Some(dir.clone());
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("sentrascan-model"))
 }
 
 /// `512MiB`, `2G`, `1000000`: a byte count with an optional unit.
@@ -161,10 +222,25 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let mut options = ScanOptions {
         fail_threshold: args.fail_on.unwrap_or(Severity::Medium),
         strict: args.strict,
-        hashes: !args.no_hashes,
+        hashes: if args.no_hashes {
+            Digests::NONE
+        } else {
+            args.hashes.unwrap_or(Digests::ALL)
+        },
+        jobs: args.jobs.unwrap_or(0),
+        file_time_budget: args.file_time_budget,
+        verdict_cache: (!args.no_cache)
+            .then(|| cache_root(args.cache_dir.as_ref()).map(|d| d.join("verdicts")))
+            .flatten(),
         ..ScanOptions::default()
     };
     let l = &mut options.limits;
+    if let Some(budget) = args.file_memory_budget {
+        l.max_decompressed_bytes = l.max_decompressed_bytes.min(budget);
+        l.max_member_bytes = l.max_member_bytes.min(budget);
+        l.max_archive_bytes = l.max_archive_bytes.min(budget);
+        l.max_nested_bytes = l.max_nested_bytes.min(budget);
+    }
     if let Some(v) = args.max_archive_depth {
         l.max_archive_depth = v;
     }

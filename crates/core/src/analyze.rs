@@ -14,6 +14,8 @@ use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
+mod tensorflow;
+
 mod hdf5;
 
 /// What analysing one file produced.
@@ -83,6 +85,7 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
         Sniffed::Hdf5 => ModelFormat::Hdf5,
         Sniffed::Gguf => ModelFormat::Gguf,
         Sniffed::TfLite => ModelFormat::TfLite,
+        Sniffed::TensorFlow(kind) => tensorflow::format_of_kind(kind),
         Sniffed::SafeTensors => ModelFormat::SafeTensors,
         Sniffed::PytorchLegacy => ModelFormat::PytorchLegacy,
         Sniffed::Pickle => ModelFormat::Pickle,
@@ -193,7 +196,14 @@ impl<'l> Ctx<'l> {
         zip_view: Option<&ZipView>,
     ) -> ModelFormat {
         let sniffed = sniff(data);
-        let format = refine(data, sniffed, zip_view);
+        let format = match refine(data, sniffed, zip_view) {
+            ModelFormat::Unknown | ModelFormat::TfMetaGraph
+                if tensorflow::is_keras_metadata(data, name) =>
+            {
+                ModelFormat::TfKerasMetadata
+            }
+            f => f,
+        };
         if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {
             self.out.findings.push(f);
         }
@@ -246,6 +256,10 @@ impl<'l> Ctx<'l> {
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
+            ModelFormat::TfSavedModel
+            | ModelFormat::TfMetaGraph
+            | ModelFormat::TfGraphDef
+            | ModelFormat::TfKerasMetadata => self.tensorflow(data, location, format, depth),
             ModelFormat::Hdf5 => self.hdf5(data, location, depth),
             other => {
                 self.text_templates(data, location, name, other);
@@ -263,6 +277,7 @@ impl<'l> Ctx<'l> {
                 }
             }
         }
+        self.tensorflow_asset(data, location, name, format);
         if !matches!(
             format,
             ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript

@@ -5,6 +5,7 @@ use sentrascan_types::RuleMeta;
 use crate::rules::{
     archive, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, template,
 };
+use crate::rules::tensorflow;
 
 static RULES: &[&RuleMeta] = &[
     &pickle::pkl001_dangerous_global::RULE,
@@ -77,6 +78,17 @@ static RULES: &[&RuleMeta] = &[
     &template::tpl003_obfuscated_name::RULE,
     &template::tpl004_code_execution::RULE,
     &template::tpl005_template_not_analysed::RULE,
+    &tensorflow::tf001_python_op::RULE,
+    &tensorflow::tf002_file_write_op::RULE,
+    &tensorflow::tf003_file_read_op::RULE,
+    &tensorflow::tf004_checkpoint_path_outside_model::RULE,
+    &tensorflow::tf005_network_op::RULE,
+    &tensorflow::tf006_native_code_op::RULE,
+    &tensorflow::tf007_custom_op::RULE,
+    &tensorflow::tf008_process_control_op::RULE,
+    &tensorflow::tf009_string_code::RULE,
+    &tensorflow::tf010_string_external_url::RULE,
+    &tensorflow::tf011_asset_payload::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -206,6 +218,17 @@ mod tests {
                 "TPL003 template-obfuscated-attribute-name",
                 "TPL004 template-code-execution",
                 "TPL005 template-not-analysed",
+                "TF001 tf-python-op",
+                "TF002 tf-file-write-op",
+                "TF003 tf-file-read-op",
+                "TF004 tf-checkpoint-path-outside-model",
+                "TF005 tf-network-op",
+                "TF006 tf-native-code-op",
+                "TF007 tf-custom-op",
+                "TF008 tf-process-control-op",
+                "TF009 tf-string-code",
+                "TF010 tf-string-external-url",
+                "TF011 tf-asset-payload",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

@@ -34,6 +34,7 @@ pub mod sevenz;
 pub mod sniff;
 pub mod tar;
 pub mod template;
+pub mod tensorflow;
 pub mod torch;
 pub mod zip;
 

@@ -18,6 +18,8 @@ pub enum Sniffed {
     Hdf5,
     Gguf,
     TfLite,
+    /// A TensorFlow protobuf (SavedModel, MetaGraph or GraphDef).
+    TensorFlow(crate::tensorflow::TfKind),
     SafeTensors,
     PytorchLegacy,
     Pickle,
@@ -72,6 +74,12 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     }
     if crate::safetensors::sniff(data) {
         return Sniffed::SafeTensors;
+    }
+    // Protobuf has no magic: TensorFlow's messages are recognised by the
+    // shape of their first fields (before pickles, whose opcodes never start
+    // a TensorFlow message).
+    if let Some(kind) = crate::tensorflow::sniff(data) {
+        return Sniffed::TensorFlow(kind);
     }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;

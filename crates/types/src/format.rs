@@ -40,6 +40,15 @@ pub enum ModelFormat {
     Onnx,
     #[serde(rename = "tflite")]
     TfLite,
+    /// TensorFlow SavedModel (`saved_model.pb`).
+    TfSavedModel,
+    /// TensorFlow MetaGraphDef (`.meta` of `tf.train.Saver`).
+    TfMetaGraph,
+    /// TensorFlow GraphDef (frozen graph `.pb`).
+    #[serde(rename = "tf_graphdef")]
+    TfGraphDef,
+    /// Keras's `keras_metadata.pb` beside a SavedModel.
+    TfKerasMetadata,
     Json,
     /// A scan of several files.
     Directory,
@@ -71,6 +80,10 @@ impl ModelFormat {
             ModelFormat::Hdf5 => "hdf5",
             ModelFormat::Onnx => "onnx",
             ModelFormat::TfLite => "tflite",
+            ModelFormat::TfSavedModel => "tf_saved_model",
+            ModelFormat::TfMetaGraph => "tf_meta_graph",
+            ModelFormat::TfGraphDef => "tf_graphdef",
+            ModelFormat::TfKerasMetadata => "tf_keras_metadata",
             ModelFormat::Json => "json",
             ModelFormat::Directory => "directory",
             ModelFormat::Unknown => "unknown",
@@ -99,6 +112,10 @@ impl ModelFormat {
                 | ModelFormat::NumPy
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
+                | ModelFormat::TfSavedModel
+                | ModelFormat::TfMetaGraph
+                | ModelFormat::TfGraphDef
+                | ModelFormat::TfKerasMetadata
                 | ModelFormat::Hdf5
         )
     }
@@ -136,6 +153,10 @@ mod tests {
             ModelFormat::PytorchTar,
             ModelFormat::TorchScript,
             ModelFormat::SevenZip,
+            ModelFormat::TfSavedModel,
+            ModelFormat::TfMetaGraph,
+            ModelFormat::TfGraphDef,
+            ModelFormat::TfKerasMetadata,
             ModelFormat::TfLite,
             ModelFormat::NumPy,
             ModelFormat::SafeTensors,

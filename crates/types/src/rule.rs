@@ -24,6 +24,8 @@ pub enum RuleFamily {
     Keras,
     /// `TPL`: Jinja templates (chat templates).
     Template,
+    /// `TF`: TensorFlow SavedModels, MetaGraphs and GraphDefs.
+    TensorFlow,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -40,6 +42,7 @@ impl RuleFamily {
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",
             RuleFamily::Template => "TPL",
+            RuleFamily::TensorFlow => "TF",
             RuleFamily::Scanner => "SCN",
         }
     }

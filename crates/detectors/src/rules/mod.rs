@@ -10,3 +10,4 @@ pub mod pytorch;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
+pub mod tensorflow;

@@ -376,7 +376,7 @@ fn piped_fetch(lower: &str, text: &str) -> Option<CodeHit> {
 }
 
 /// The executable format whose magic number starts `b`.
-fn executable_magic(b: &[u8]) -> Option<&'static str> {
+pub(crate) fn executable_magic(b: &[u8]) -> Option<&'static str> {
     match b {
         [0x7f, b'E', b'L', b'F', ..] => Some("ELF executable"),
         [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
