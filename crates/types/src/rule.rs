@@ -20,6 +20,8 @@ pub enum RuleFamily {
     Gguf,
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
     Hdf5,
+    /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
+    Hdf5,
     /// `KER`: Keras model configurations (`.keras`, Keras 2 HDF5).
     Keras,
     /// `TPL`: Jinja templates (chat templates).
@@ -39,6 +41,7 @@ impl RuleFamily {
             RuleFamily::Numpy => "NPY",
             RuleFamily::SafeTensors => "ST",
             RuleFamily::Gguf => "GGUF",
+            RuleFamily::Hdf5 => "HDF",
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",
             RuleFamily::Template => "TPL",

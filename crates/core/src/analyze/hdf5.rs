@@ -80,7 +80,7 @@ impl Ctx<'_> {
 
     /// Where the Keras analysis of an `.h5` model plugs in.
     fn keras_h5_hook(&mut self, view: &Hdf5View, location: &Location) {
-        let _ = (view, location);
+        self.keras_h5(view, location);
     }
 
     /// The bytes before the superblock: HDF008 when they hold data, and

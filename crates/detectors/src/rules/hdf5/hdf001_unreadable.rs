@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF001",
-    name: "hdf5-unreadable",
+    name: "hdf-unreadable",
     family: super::FAMILY,
     default_severity: Severity::Medium,
     category: Category::MalformedFile,

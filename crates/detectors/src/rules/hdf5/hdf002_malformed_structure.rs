@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF002",
-    name: "hdf5-malformed-structure",
+    name: "hdf-malformed-structure",
     family: super::FAMILY,
     default_severity: Severity::Medium,
     category: Category::MalformedFile,

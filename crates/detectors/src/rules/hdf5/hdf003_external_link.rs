@@ -7,7 +7,7 @@ use super::reach;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF003",
-    name: "hdf5-external-link",
+    name: "hdf-external-link",
     family: super::FAMILY,
     default_severity: Severity::High,
     category: Category::FileSystemAccess,

@@ -3,11 +3,9 @@
 use sentrascan_formats::hdf5::Hdf5Object;
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
-use super::reach;
-
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF004",
-    name: "hdf5-external-storage",
+    name: "hdf-external-storage",
     family: super::FAMILY,
     default_severity: Severity::High,
     category: Category::FileSystemAccess,
@@ -43,27 +41,16 @@ Reject the file; a legitimate one can be re-saved with internal storage.
 };
 
 pub fn check(object: &Hdf5Object, location: &Location, out: &mut Vec<Finding>) {
-    for file in &object.external_files {
-        let Some((why, severity)) = reach(file) else {
-            continue;
-        };
-        out.push(
-            Finding::new(
-                &RULE,
-                location.clone(),
-                format!("Dataset `{}` reads its data from `{file}`", object.path),
-            )
-            .severity(severity)
-            .description(format!(
-                "Dataset `{}` stores its raw data in external file `{file}` ({why}); \
-                 reading the dataset reads that file.",
-                object.path
-            ))
-            .evidence("dataset", object.path.clone())
-            .evidence("file", file.clone())
-            .evidence("problem", why),
-        );
-    }
+    let files = &object.external_files;
+    super::files_opened(&RULE, object, files, location, out, |path, file, why| {
+        (
+            format!("Dataset `{path}` reads its data from `{file}`"),
+            format!(
+                "Dataset `{path}` stores its raw data in external file `{file}` ({why}); \
+                 reading the dataset reads that file."
+            ),
+        )
+    });
 }
 
 #[cfg(test)]

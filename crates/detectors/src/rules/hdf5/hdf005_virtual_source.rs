@@ -3,11 +3,9 @@
 use sentrascan_formats::hdf5::Hdf5Object;
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
-use super::reach;
-
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF005",
-    name: "hdf5-virtual-dataset-source",
+    name: "hdf-virtual-dataset-source",
     family: super::FAMILY,
     default_severity: Severity::High,
     category: Category::FileSystemAccess,
@@ -42,27 +40,16 @@ Reject the file, or materialise the dataset in a sandbox and scan the result.
 };
 
 pub fn check(object: &Hdf5Object, location: &Location, out: &mut Vec<Finding>) {
-    for file in &object.virtual_sources {
-        let Some((why, severity)) = reach(file) else {
-            continue;
-        };
-        out.push(
-            Finding::new(
-                &RULE,
-                location.clone(),
-                format!("Virtual dataset `{}` reads from `{file}`", object.path),
-            )
-            .severity(severity)
-            .description(format!(
-                "Virtual dataset `{}` maps data from source file `{file}` ({why}); \
-                 reading the dataset opens that file.",
-                object.path
-            ))
-            .evidence("dataset", object.path.clone())
-            .evidence("file", file.clone())
-            .evidence("problem", why),
-        );
-    }
+    let files = &object.virtual_sources;
+    super::files_opened(&RULE, object, files, location, out, |path, file, why| {
+        (
+            format!("Virtual dataset `{path}` reads from `{file}`"),
+            format!(
+                "Virtual dataset `{path}` maps data from source file `{file}` ({why}); \
+                 reading the dataset opens that file."
+            ),
+        )
+    });
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF006",
-    name: "hdf5-hard-link-cycle",
+    name: "hdf-hard-link-cycle",
     family: super::FAMILY,
     default_severity: Severity::Low,
     category: Category::ResourceExhaustion,

@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF007",
-    name: "hdf5-invalid-link-name",
+    name: "hdf-invalid-link-name",
     family: super::FAMILY,
     default_severity: Severity::Medium,
     category: Category::MalformedFile,

@@ -4,7 +4,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF008",
-    name: "hdf5-user-block-content",
+    name: "hdf-user-block-content",
     family: super::FAMILY,
     default_severity: Severity::Low,
     category: Category::FormatMismatch,

@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "HDF009",
-    name: "hdf5-filter-plugin",
+    name: "hdf-filter-plugin",
     family: super::FAMILY,
     default_severity: Severity::Low,
     category: Category::UnsafeImports,

@@ -14,8 +14,9 @@ pub mod hdf007_invalid_link_name;
 pub mod hdf008_user_block_content;
 pub mod hdf009_filter_plugin;
 
+use sentrascan_formats::hdf5::Hdf5Object;
 use sentrascan_formats::hdf5::{Hdf5AnomalyKind, Hdf5View};
-use sentrascan_types::{Finding, Location, RuleFamily, Severity};
+use sentrascan_types::{Finding, Location, RuleFamily, RuleMeta, Severity};
 
 pub use hdf001_unreadable::finding as unreadable;
 pub use hdf008_user_block_content::check as user_block_content;
@@ -44,6 +45,33 @@ pub fn check_hdf5(view: &Hdf5View, location: &Location, out: &mut Vec<Finding>) 
         hdf004_external_storage::check(o, location, out);
         hdf005_virtual_source::check(o, location, out);
         hdf009_filter_plugin::check(o, location, out);
+    }
+}
+
+/// One finding per file a dataset makes the loader open, graded by
+/// [`reach`]; `text` gives the title and description from the dataset path,
+/// the file name and the problem.
+pub(crate) fn files_opened(
+    rule: &RuleMeta,
+    object: &Hdf5Object,
+    files: &[String],
+    location: &Location,
+    out: &mut Vec<Finding>,
+    text: impl Fn(&str, &str, &str) -> (String, String),
+) {
+    for file in files {
+        let Some((why, severity)) = reach(file) else {
+            continue;
+        };
+        let (title, description) = text(&object.path, file, why);
+        out.push(
+            Finding::new(rule, location.clone(), title)
+                .severity(severity)
+                .description(description)
+                .evidence("dataset", object.path.clone())
+                .evidence("file", file.clone())
+                .evidence("problem", why),
+        );
     }
 }
 
