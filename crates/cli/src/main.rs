@@ -10,6 +10,8 @@ use sentrascan_core::{Digests, ScanOptions, Scanner};
 use sentrascan_report::OutputFormat;
 use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
 
+mod sbom;
+
 #[derive(Parser)]
 #[command(
     name = "sentrascan-model",
@@ -33,6 +35,8 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Compare SBOMs or read one into the normalised inventory.
+    Sbom(sbom::SbomArgs),
 }
 
 #[derive(clap::Args)]
@@ -40,6 +44,8 @@ struct ScanArgs {
     /// Files or directories to scan.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    sbom: sbom::ScanSbomArgs,
     /// Report format (default: text on a terminal, JSON otherwise).
     #[arg(long, short = 'f', value_enum)]
     format: Option<Format>,
@@ -215,6 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Rules { command } => rules(command),
+        Command::Sbom(args) => sbom::run(args),
     }
 }
 
@@ -254,6 +261,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         l.max_compression_ratio = v;
     }
     let report = Scanner::new(options).scan_paths(&args.paths)?;
+    sbom::write_for_scan(&args.sbom, &report, &args.paths)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {
         Some(Format::Json) => OutputFormat::Json,

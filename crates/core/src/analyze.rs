@@ -16,9 +16,13 @@ use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
 mod tensorflow;
 
+mod evidence;
 mod hdf5;
 
+mod onnx;
+
 /// What analysing one file produced.
+
 #[derive(Debug, Default)]
 pub(crate) struct Analysis {
     pub findings: Vec<Finding>,
@@ -47,6 +51,10 @@ pub(crate) struct Ctx<'l> {
     pub out: Analysis,
     /// The read pass checks the top-level archive's stored members' CRCs.
     pub defer_stored_crc: bool,
+    /// Directory of the top-level file, for formats that name other files
+    /// (ONNX external data); `None` for bytes with no file behind them.
+    pub model_dir: Option<std::path::PathBuf>,
+
     /// Verdict-only scans: stored members above [`LARGE_STORED_MEMBER`] are
     /// not CRC-checked, since the analysis never reads their bodies.
     pub skip_large_stored_crc: bool,
@@ -84,6 +92,8 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
         Sniffed::NumPy => ModelFormat::NumPy,
         Sniffed::Hdf5 => ModelFormat::Hdf5,
         Sniffed::Gguf => ModelFormat::Gguf,
+        Sniffed::Onnx => ModelFormat::Onnx,
+
         Sniffed::TfLite => ModelFormat::TfLite,
         Sniffed::TensorFlow(kind) => tensorflow::format_of_kind(kind),
         Sniffed::SafeTensors => ModelFormat::SafeTensors,
@@ -126,6 +136,8 @@ impl<'l> Ctx<'l> {
             limits,
             out: Analysis::default(),
             defer_stored_crc: false,
+            model_dir: None,
+
             skip_large_stored_crc: false,
         }
     }
@@ -256,6 +268,8 @@ impl<'l> Ctx<'l> {
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
+            ModelFormat::Onnx => self.onnx(data, location, depth),
+
             ModelFormat::TfSavedModel
             | ModelFormat::TfMetaGraph
             | ModelFormat::TfGraphDef
@@ -263,6 +277,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::Hdf5 => self.hdf5(data, location, depth),
             other => {
                 self.text_templates(data, location, name, other);
+                self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {
                     self.out.unanalysed_members += 1;
                     if other.can_carry_code() {
@@ -418,6 +433,7 @@ impl<'l> Ctx<'l> {
         match safetensors::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_safetensors(&view, location, &mut self.out.findings);
+                self.safetensors_evidence(&view);
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
                 }
@@ -522,6 +538,7 @@ impl<'l> Ctx<'l> {
         self.out.scanners.insert("numpy");
         match npy::parse(data) {
             Ok(view) => {
+                self.npy_evidence(&view);
                 let rest = usize::try_from(view.data_offset)
                     .ok()
                     .and_then(|o| data.get(o..))
@@ -601,6 +618,7 @@ impl<'l> Ctx<'l> {
         scanner: &'static str,
     ) -> PickleAnalysis {
         let view = an.finish();
+        self.pickle_evidence(&view);
         rules::check_pickle(
             &view,
             &PickleCtx {
@@ -621,6 +639,7 @@ impl<'l> Ctx<'l> {
         let mut an = Analyzer::new(self.limits);
         let info = torch::analyze_legacy(data, &mut an, self.limits);
         rules::check_legacy(location, &info, &mut self.out.findings);
+        self.framework("torch", None, "legacy torch.save layout (magic number pickle)");
         self.finish_pickle(an, location, "pytorch_legacy");
     }
 
@@ -757,6 +776,7 @@ impl<'l> Ctx<'l> {
                         }
                         continue;
                     }
+                    self.torch_record(rel, &bytes);
                     if is_torch_record(rel) || s == Sniffed::Unknown {
                         // Tensor data and small text records: nothing to execute.
                         continue;
@@ -796,6 +816,9 @@ impl<'l> Ctx<'l> {
             Err(e) => return self.unreadable(location, depth, format!("tar archive: {e}")),
         };
         rules::check_tar_names(&entries, location, &mut self.out.findings);
+        if legacy_torch {
+            self.framework("torch", None, "legacy torch.save tar layout (sys_info member)");
+        }
         for e in entries.iter().filter(|e| e.kind == tar::TarKind::File) {
             if self.out_of_time(location) {
                 break;

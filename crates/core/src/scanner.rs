@@ -147,7 +147,8 @@ impl Scanner {
     /// Scans an in-memory buffer as if it were a file named `name`.
     pub fn scan_bytes(&self, name: &str, data: &[u8]) -> ScanReport {
         let started = Instant::now();
-        let result = self.scan_buffer(name, name, data, None);
+        let result = self.scan_buffer(name, name, data, None, None);
+
         self.assemble(name.to_string(), vec![result], false, started)
     }
 
@@ -168,7 +169,9 @@ impl Scanner {
         name: &str,
         data: &[u8],
         cache: Option<(&VerdictCache, &FileDigests)>,
+        dir: Option<&Path>,
     ) -> FileResult {
+
         let digests = match cache {
             Some((_, d)) => d.clone(),
             None => hash::digest_bytes(data, self.options.hashes),
@@ -177,7 +180,9 @@ impl Scanner {
         let location = Location::file(display);
         let mut ctx = Ctx::new(&limits);
         ctx.skip_large_stored_crc = !self.options.hashes.any();
+        ctx.model_dir = dir.map(Path::to_path_buf);
         let format = ctx.analyze(data, &location, name, 0, None);
+
         let result = self.file_result(
             display.to_string(),
             format,
@@ -229,13 +234,21 @@ impl Scanner {
                 );
             }
             let Some(cache) = cache else {
-                return self.scan_buffer(display, &name, &data, None);
+                return self.scan_buffer(display, &name, &data, None, path.parent());
+
             };
             let digests = hash::digest_bytes(&data, Digests::ALL);
             if let Some(hit) = self.cached(&cache, &digests, display) {
                 return hit;
             }
-            return self.scan_buffer(display, &name, &data, Some((&cache, &digests)));
+            return self.scan_buffer(
+                display,
+                &name,
+                &data,
+                Some((&cache, &digests)),
+                path.parent(),
+            );
+
         }
         // A large file with the verdict cache on: digest it first, and
         // analyse only on a miss (the second read comes from the page cache).
@@ -301,7 +314,9 @@ impl Scanner {
             let mut ctx = Ctx::new(&limits);
             ctx.defer_stored_crc = defer_crc;
             ctx.skip_large_stored_crc = !self.options.hashes.any();
+            ctx.model_dir = path.parent().map(Path::to_path_buf);
             let format = ctx.analyze(data, &location, &name, 0, view.as_ref());
+
             let pass = handle.map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(std::io::Error::other("read pass panicked")))

@@ -26,6 +26,8 @@ pub use rules::keras::{
     expected_member as keras_expected_member, unexpected_member as keras_unexpected_member,
 };
 pub use rules::numpy as npy;
+pub use rules::onnx::check_onnx;
+
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,

@@ -7,7 +7,10 @@ use crate::rules::{
 };
 use crate::rules::tensorflow;
 
+use crate::rules::onnx;
+
 static RULES: &[&RuleMeta] = &[
+
     &pickle::pkl001_dangerous_global::RULE,
     &pickle::pkl002_unknown_global_imported::RULE,
     &pickle::pkl003_unknown_global_called::RULE,
@@ -73,7 +76,20 @@ static RULES: &[&RuleMeta] = &[
     &keras::ker010_external_reference::RULE,
     &keras::ker011_unexpected_member::RULE,
     &keras::ker012_config_unreadable::RULE,
+    &onnx::onnx001_external_data_absolute_path::RULE,
+    &onnx::onnx002_external_data_path_traversal::RULE,
+    &onnx::onnx003_external_data_symlink_escape::RULE,
+    &onnx::onnx004_external_data_missing::RULE,
+    &onnx::onnx005_external_data_out_of_bounds::RULE,
+    &onnx::onnx006_python_operator::RULE,
+    &onnx::onnx007_custom_operator_domain::RULE,
+    &onnx::onnx008_metadata_code::RULE,
+    &onnx::onnx009_metadata_embedded_binary::RULE,
+    &onnx::onnx010_metadata_external_url::RULE,
+    &onnx::onnx011_model_unreadable::RULE,
+    &onnx::onnx012_external_data_unverifiable::RULE,
     &template::tpl001_internal_attribute::RULE,
+
     &template::tpl002_gadget_global::RULE,
     &template::tpl003_obfuscated_name::RULE,
     &template::tpl004_code_execution::RULE,
@@ -213,7 +229,20 @@ mod tests {
                 "KER010 keras-external-reference",
                 "KER011 keras-unexpected-member",
                 "KER012 keras-config-unreadable",
+                "ONNX001 onnx-external-data-absolute-path",
+                "ONNX002 onnx-external-data-path-traversal",
+                "ONNX003 onnx-external-data-symlink-escape",
+                "ONNX004 onnx-external-data-missing",
+                "ONNX005 onnx-external-data-out-of-bounds",
+                "ONNX006 onnx-python-operator",
+                "ONNX007 onnx-custom-operator-domain",
+                "ONNX008 onnx-metadata-code",
+                "ONNX009 onnx-metadata-embedded-binary",
+                "ONNX010 onnx-metadata-external-url",
+                "ONNX011 onnx-model-unreadable",
+                "ONNX012 onnx-external-data-unverifiable",
                 "TPL001 template-internal-attribute",
+
                 "TPL002 template-gadget-global",
                 "TPL003 template-obfuscated-attribute-name",
                 "TPL004 template-code-execution",

@@ -26,7 +26,10 @@ pub mod gguf;
 pub mod keras;
 pub mod hdf5;
 pub mod limits;
+pub mod modelcard;
 pub mod npy;
+pub mod onnx;
+
 pub mod pickle;
 pub mod pymarshal;
 pub mod safetensors;

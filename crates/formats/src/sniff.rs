@@ -18,6 +18,9 @@ pub enum Sniffed {
     Hdf5,
     Gguf,
     TfLite,
+    /// A protobuf `ModelProto` (ONNX has no magic; see [`crate::onnx::sniff`]).
+    Onnx,
+
     /// A TensorFlow protobuf (SavedModel, MetaGraph or GraphDef).
     TensorFlow(crate::tensorflow::TfKind),
     SafeTensors,
@@ -81,9 +84,13 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if let Some(kind) = crate::tensorflow::sniff(data) {
         return Sniffed::TensorFlow(kind);
     }
+    if crate::onnx::sniff(data) {
+        return Sniffed::Onnx;
+    }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
     }
+
     // Weak two-byte magics, checked after pickles (whose MARK is a valid zlib CMF).
     match crate::compress::sniff(data) {
         Some(crate::compress::Compression::Zlib) => return Sniffed::Zlib,

@@ -112,6 +112,8 @@ impl ModelFormat {
                 | ModelFormat::NumPy
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
+                | ModelFormat::Onnx
+
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef

@@ -18,6 +18,9 @@ pub enum RuleFamily {
     SafeTensors,
     /// `GGUF`: GGUF and its metadata.
     Gguf,
+    /// `ONNX`: ONNX models.
+    Onnx,
+
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
     Hdf5,
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
@@ -41,6 +44,8 @@ impl RuleFamily {
             RuleFamily::Numpy => "NPY",
             RuleFamily::SafeTensors => "ST",
             RuleFamily::Gguf => "GGUF",
+            RuleFamily::Onnx => "ONNX",
+
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",

@@ -5,6 +5,8 @@ pub mod gguf;
 pub mod hdf5;
 pub mod keras;
 pub mod numpy;
+pub mod onnx;
+
 pub mod pickle;
 pub mod pytorch;
 pub mod safetensors;
