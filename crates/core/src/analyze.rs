@@ -209,6 +209,8 @@ impl<'l> Ctx<'l> {
     ) -> ModelFormat {
         let sniffed = sniff(data);
         let format = match refine(data, sniffed, zip_view) {
+            // ONNX has no magic number: the extension says which parser to try.
+            ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {

@@ -280,7 +280,9 @@ impl Ctx<'_> {
     fn unverifiable(&mut self, location: &Location, first: &str, count: usize, why: &str) {
         self.out
             .findings
-            .push(onnx_rules::external_data_unverifiable(location, first, count, why));
+            .push(onnx_rules::external_data_unverifiable(
+                location, first, count, why,
+            ));
         self.inconclusive(
             location,
             format!(
