@@ -10,7 +10,9 @@ use sentrascan_core::{Digests, ScanOptions, Scanner};
 use sentrascan_report::OutputFormat;
 use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
 
+mod cache;
 mod sbom;
+mod sources;
 
 #[derive(Parser)]
 #[command(
@@ -35,15 +37,21 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// List, clear or prune the download cache of remote sources.
+    Cache(cache::CacheArgs),
     /// Compare SBOMs or read one into the normalised inventory.
     Sbom(sbom::SbomArgs),
 }
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan, or remote sources: hf://ORG/REPO[@REV][/PATH],
+    /// models:/NAME/VERSION, models:/NAME@ALIAS, runs:/RUN_ID[/PATH],
+    /// s3://, gs://, az://BUCKET[/PREFIX], https://URL.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    fetch: sources::FetchArgs,
     #[command(flatten)]
     sbom: sbom::ScanSbomArgs,
     /// Report format (default: text on a terminal, JSON otherwise).
@@ -221,6 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Rules { command } => rules(command),
+        Command::Cache(args) => cache::run(args),
         Command::Sbom(args) => sbom::run(args),
     }
 }
@@ -260,7 +269,15 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(v) = args.max_compression_ratio {
         l.max_compression_ratio = v;
     }
-    let report = Scanner::new(options).scan_paths(&args.paths)?;
+    let report = if sources::any_remote(&args.paths) {
+        let root = (!args.no_cache)
+            .then(|| cache_root(args.cache_dir.as_ref()))
+            .flatten();
+        let scanner = Scanner::new(options);
+        sources::scan(&scanner, &args.paths, &args.fetch, root, args.quiet)
+    } else {
+        Scanner::new(options).scan_paths(&args.paths)?
+    };
     sbom::write_for_scan(&args.sbom, &report, &args.paths)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {

@@ -1,0 +1,215 @@
+//! `scan` of remote sources end to end: the real binary against local
+//! servers that follow the Hub, Artifactory and MLflow APIs.
+
+#[path = "../../sources/tests/common/mod.rs"]
+mod common;
+
+use assert_cmd::Command;
+use common::*;
+use serde_json::Value;
+
+fn cli(srv: &TestServer, cache: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("sentrascan-model").unwrap();
+    c.env_clear()
+        .env("HF_ENDPOINT", srv.url())
+        .env("MLFLOW_TRACKING_URI", srv.url())
+        .env("MLFLOW_TRACKING_TOKEN", MLFLOW_TOKEN)
+        .env("SENTRASCAN_CACHE_DIR", cache);
+    c
+}
+
+fn report(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn file<'a>(r: &'a Value, path: &str) -> &'a Value {
+    r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("no {path} in {:#}", r["files"]))
+}
+
+#[test]
+fn hub_repository_is_scanned_and_pinned() {
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let out = cli(&srv, cache.path())
+        .args(["scan", "hf://org/repo", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = report(&out);
+    let pkl = format!("hf://org/repo@{COMMIT}/weights/model.pkl");
+    let f = file(&r, &pkl);
+    assert_eq!(f["metadata"]["source.revision"], COMMIT);
+    assert_eq!(f["sha256"], sha256(&malicious_pickle()));
+    let url = f["metadata"]["source.url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/org/repo/resolve/{COMMIT}/weights/model.pkl")),
+        "{url}"
+    );
+    file(&r, &format!("hf://org/repo@{COMMIT}/config.json"));
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "PKL001")
+        .expect("PKL001");
+    assert_eq!(finding["location_detail"]["file"], pkl);
+
+    // Second run: from the cache, and `cache list` shows both files.
+    let out = cli(&srv, cache.path())
+        .args(["scan", "hf://org/repo", "-f", "json"])
+        .output()
+        .unwrap();
+    let r = report(&out);
+    assert_eq!(file(&r, &pkl)["metadata"]["source.cached"], "true");
+    let out = cli(&srv, cache.path())
+        .args(["cache", "list", "--json"])
+        .output()
+        .unwrap();
+    let entries: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 2, "{entries:#}");
+    let out = cli(&srv, cache.path())
+        .args(["cache", "clear"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = cli(&srv, cache.path())
+        .args(["cache", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn stream_and_no_cache_leave_nothing_behind() {
+    let srv = TestServer::start(default_files());
+    for flag in ["--stream", "--no-cache"] {
+        let cache = tempfile::tempdir().unwrap();
+        let out = cli(&srv, cache.path())
+            .args(["scan", "hf://org/repo", "-f", "json", flag])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert_eq!(report(&out)["files"].as_array().unwrap().len(), 2);
+        let out = cli(&srv, cache.path())
+            .args(["cache", "list", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            serde_json::json!([]),
+            "{flag}"
+        );
+    }
+}
+
+#[test]
+fn failures_end_their_file_and_keep_the_rest() {
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let ok = format!("{}/files/config.json", srv.url());
+    let missing = format!("{}/files/missing.bin", srv.url());
+    let out = cli(&srv, cache.path())
+        .args([
+            "scan",
+            "-f",
+            "json",
+            "-q",
+            &ok,
+            &missing,
+            "gopher://x/y",
+            "hf://org/private",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let r = report(&out);
+    // Fetched and looked at (a lone config is not a model: skipped, not in error).
+    assert_eq!(file(&r, &ok)["status"], "skipped");
+    let m = file(&r, &missing);
+    assert_eq!(m["status"], "error");
+    assert!(
+        m["message"]
+            .as_str()
+            .unwrap()
+            .contains("not found (HTTP 404)")
+    );
+    let g = file(&r, "gopher://x/y");
+    assert!(
+        g["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown source scheme `gopher://`")
+    );
+    let p = file(&r, "hf://org/private");
+    assert!(
+        p["message"].as_str().unwrap().contains("set HF_TOKEN"),
+        "{p}"
+    );
+    assert_eq!(r["scan_result"]["files_failed"], 3);
+}
+
+#[test]
+fn mlflow_model_by_alias() {
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let out = cli(&srv, cache.path())
+        .args(["scan", "models:/fraud@champion", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r = report(&out);
+    let f = file(&r, "models:/fraud/3/data/model.pkl");
+    assert_eq!(f["metadata"]["source.revision"], "3");
+    assert_eq!(f["max_severity"], "CRITICAL");
+}
+
+#[test]
+fn secrets_stay_out_of_reports_and_logs() {
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{}/artifactory/models/model.pkl", srv.url());
+    let out = cli(&srv, cache.path())
+        .env("ARTIFACTORY_API_KEY", "wrong-key-value")
+        .env("HF_TOKEN", "hf_wrong_token")
+        .args(["scan", "-f", "json", &url, "hf://org/private"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("HTTP 401"), "{all}");
+    assert!(
+        !all.contains("wrong-key-value") && !all.contains("hf_wrong_token"),
+        "{all}"
+    );
+    // With the right key: scanned.
+    let out = cli(&srv, cache.path())
+        .env("ARTIFACTORY_API_KEY", ART_KEY)
+        .args(["scan", "-f", "json", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(file(&report(&out), &url)["metadata"]["source.type"], "http");
+}
