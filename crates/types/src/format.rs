@@ -113,7 +113,6 @@ impl ModelFormat {
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
                 | ModelFormat::Onnx
-
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef
