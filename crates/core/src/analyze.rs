@@ -54,6 +54,7 @@ pub(crate) struct Ctx<'l> {
     /// Directory of the top-level file, for formats that name other files
     /// (ONNX external data); `None` for bytes with no file behind them.
     pub model_dir: Option<std::path::PathBuf>,
+
     /// Verdict-only scans: stored members above [`LARGE_STORED_MEMBER`] are
     /// not CRC-checked, since the analysis never reads their bodies.
     pub skip_large_stored_crc: bool,
@@ -92,6 +93,7 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
         Sniffed::Hdf5 => ModelFormat::Hdf5,
         Sniffed::Gguf => ModelFormat::Gguf,
         Sniffed::Onnx => ModelFormat::Onnx,
+
         Sniffed::TfLite => ModelFormat::TfLite,
         Sniffed::TensorFlow(kind) => tensorflow::format_of_kind(kind),
         Sniffed::SafeTensors => ModelFormat::SafeTensors,
@@ -135,6 +137,7 @@ impl<'l> Ctx<'l> {
             out: Analysis::default(),
             defer_stored_crc: false,
             model_dir: None,
+
             skip_large_stored_crc: false,
         }
     }
@@ -206,6 +209,8 @@ impl<'l> Ctx<'l> {
     ) -> ModelFormat {
         let sniffed = sniff(data);
         let format = match refine(data, sniffed, zip_view) {
+            // ONNX has no magic number: the extension says which parser to try.
+            ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -266,6 +271,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
+
             ModelFormat::TfSavedModel
             | ModelFormat::TfMetaGraph
             | ModelFormat::TfGraphDef

@@ -148,6 +148,7 @@ impl Scanner {
     pub fn scan_bytes(&self, name: &str, data: &[u8]) -> ScanReport {
         let started = Instant::now();
         let result = self.scan_buffer(name, name, data, None, None);
+
         self.assemble(name.to_string(), vec![result], false, started)
     }
 
@@ -170,6 +171,7 @@ impl Scanner {
         cache: Option<(&VerdictCache, &FileDigests)>,
         dir: Option<&Path>,
     ) -> FileResult {
+
         let digests = match cache {
             Some((_, d)) => d.clone(),
             None => hash::digest_bytes(data, self.options.hashes),
@@ -180,6 +182,7 @@ impl Scanner {
         ctx.skip_large_stored_crc = !self.options.hashes.any();
         ctx.model_dir = dir.map(Path::to_path_buf);
         let format = ctx.analyze(data, &location, name, 0, None);
+
         let result = self.file_result(
             display.to_string(),
             format,
@@ -232,6 +235,7 @@ impl Scanner {
             }
             let Some(cache) = cache else {
                 return self.scan_buffer(display, &name, &data, None, path.parent());
+
             };
             let digests = hash::digest_bytes(&data, Digests::ALL);
             if let Some(hit) = self.cached(&cache, &digests, display) {
@@ -244,6 +248,7 @@ impl Scanner {
                 Some((&cache, &digests)),
                 path.parent(),
             );
+
         }
         // A large file with the verdict cache on: digest it first, and
         // analyse only on a miss (the second read comes from the page cache).

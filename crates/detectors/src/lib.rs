@@ -27,6 +27,7 @@ pub use rules::keras::{
 };
 pub use rules::numpy as npy;
 pub use rules::onnx::check_onnx;
+
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,

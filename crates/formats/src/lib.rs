@@ -29,6 +29,7 @@ pub mod limits;
 pub mod modelcard;
 pub mod npy;
 pub mod onnx;
+
 pub mod pickle;
 pub mod pymarshal;
 pub mod safetensors;

@@ -20,6 +20,7 @@ pub enum Sniffed {
     TfLite,
     /// A protobuf `ModelProto` (ONNX has no magic; see [`crate::onnx::sniff`]).
     Onnx,
+
     /// A TensorFlow protobuf (SavedModel, MetaGraph or GraphDef).
     TensorFlow(crate::tensorflow::TfKind),
     SafeTensors,

@@ -113,6 +113,7 @@ impl ModelFormat {
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
                 | ModelFormat::Onnx
+
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef

@@ -20,6 +20,7 @@ pub enum RuleFamily {
     Gguf,
     /// `ONNX`: ONNX models.
     Onnx,
+
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
     Hdf5,
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
@@ -44,6 +45,7 @@ impl RuleFamily {
             RuleFamily::SafeTensors => "ST",
             RuleFamily::Gguf => "GGUF",
             RuleFamily::Onnx => "ONNX",
+
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",

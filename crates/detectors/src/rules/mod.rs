@@ -6,6 +6,7 @@ pub mod hdf5;
 pub mod keras;
 pub mod numpy;
 pub mod onnx;
+
 pub mod pickle;
 pub mod pytorch;
 pub mod safetensors;
