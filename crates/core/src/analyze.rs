@@ -18,6 +18,7 @@ mod tensorflow;
 
 mod evidence;
 mod hdf5;
+mod keras;
 
 mod onnx;
 
@@ -73,6 +74,7 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
         ModelFormat::SevenZip => "7z",
         ModelFormat::Tar => "tar",
         ModelFormat::Zip => "zip",
+        ModelFormat::Keras => "keras",
         _ => "pickle",
     }
 }
@@ -110,6 +112,7 @@ pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> M
         Sniffed::Zip => match view.map(torch::classify_zip) {
             Some(ZipKind::Checkpoint { .. }) => ModelFormat::PytorchZip,
             Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
+            _ if view.is_some_and(keras::is_keras_zip) => ModelFormat::Keras,
             _ => ModelFormat::Zip,
         },
         Sniffed::Pickle if torch::legacy_layout_follows(data) => ModelFormat::PytorchLegacy,
@@ -226,7 +229,10 @@ impl<'l> Ctx<'l> {
                 self.pickle(data, location, "pickle");
             }
             ModelFormat::PytorchLegacy => self.legacy(data, location),
-            ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript => {
+            ModelFormat::Zip
+            | ModelFormat::PytorchZip
+            | ModelFormat::TorchScript
+            | ModelFormat::Keras => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
@@ -297,7 +303,10 @@ impl<'l> Ctx<'l> {
         self.tensorflow_asset(data, location, name, format);
         if !matches!(
             format,
-            ModelFormat::Zip | ModelFormat::PytorchZip | ModelFormat::TorchScript
+            ModelFormat::Zip
+                | ModelFormat::PytorchZip
+                | ModelFormat::TorchScript
+                | ModelFormat::Keras
         ) && depth < self.limits.max_archive_depth
             && zip::sniff(data)
         {
@@ -748,6 +757,10 @@ impl<'l> Ctx<'l> {
                 }
                 continue;
             }
+            if format == ModelFormat::Keras && keras::is_keras_config_member(&entry.name) {
+                // Read and checked by the Keras analysis after the walk.
+                continue;
+            }
             let relative = prefix.as_deref().and_then(|p| entry.name.strip_prefix(p));
             match (&kind, relative) {
                 (ZipKind::TorchScript { .. }, Some(rel))
@@ -808,6 +821,9 @@ impl<'l> Ctx<'l> {
             rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
+        if format == ModelFormat::Keras {
+            self.keras_zip(data, view, location, depth);
+        }
     }
 
     fn tar(&mut self, data: &[u8], location: &Location, legacy_torch: bool, depth: u32) {
@@ -878,6 +894,7 @@ fn format_of_view(view: &ZipView) -> ModelFormat {
     match torch::classify_zip(view) {
         ZipKind::Checkpoint { .. } => ModelFormat::PytorchZip,
         ZipKind::TorchScript { .. } => ModelFormat::TorchScript,
+        ZipKind::Other if keras::is_keras_zip(view) => ModelFormat::Keras,
         ZipKind::Other => ModelFormat::Zip,
     }
 }

@@ -37,6 +37,8 @@ pub enum ModelFormat {
     SafeTensors,
     Gguf,
     Hdf5,
+    /// Keras 3 `.keras` zip (`config.json` + `metadata.json`).
+    Keras,
     Onnx,
     #[serde(rename = "tflite")]
     TfLite,
@@ -78,6 +80,7 @@ impl ModelFormat {
             ModelFormat::SafeTensors => "safetensors",
             ModelFormat::Gguf => "gguf",
             ModelFormat::Hdf5 => "hdf5",
+            ModelFormat::Keras => "keras",
             ModelFormat::Onnx => "onnx",
             ModelFormat::TfLite => "tflite",
             ModelFormat::TfSavedModel => "tf_saved_model",
@@ -119,6 +122,7 @@ impl ModelFormat {
                 | ModelFormat::TfGraphDef
                 | ModelFormat::TfKerasMetadata
                 | ModelFormat::Hdf5
+                | ModelFormat::Keras
         )
     }
 }
@@ -163,6 +167,7 @@ mod tests {
             ModelFormat::NumPy,
             ModelFormat::SafeTensors,
             ModelFormat::Gguf,
+            ModelFormat::Keras,
             ModelFormat::Directory,
         ] {
             assert_eq!(

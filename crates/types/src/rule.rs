@@ -23,8 +23,6 @@ pub enum RuleFamily {
 
     /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
     Hdf5,
-    /// `HDF`: HDF5 containers (Keras 2 `.h5`, h5py files).
-    Hdf5,
     /// `KER`: Keras model configurations (`.keras`, Keras 2 HDF5).
     Keras,
     /// `TPL`: Jinja templates (chat templates).
@@ -46,7 +44,6 @@ impl RuleFamily {
             RuleFamily::Gguf => "GGUF",
             RuleFamily::Onnx => "ONNX",
 
-            RuleFamily::Hdf5 => "HDF",
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",
             RuleFamily::Template => "TPL",

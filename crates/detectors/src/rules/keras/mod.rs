@@ -343,8 +343,9 @@ fn check_object(o: &KerasObject, location: &Location, out: &mut Vec<Finding>) {
         Some(_) => None,
         None if class.contains('>') => {
             let (_, bare) = class.split_once('>').unwrap_or(("", class));
+            // tf.keras 2.11+ registers its own optimizers as `Custom>Adam`.
             let builtin_custom =
-                class.starts_with("Custom>") && names::BUILTIN_CLASSES.contains(&bare);
+                class.starts_with("Custom>") && names::TF_KERAS_OPTIMIZERS.contains(&bare);
             (!names::is_trusted_registered(class) && !builtin_custom)
                 .then(|| "is registered by a package outside Keras".to_string())
         }

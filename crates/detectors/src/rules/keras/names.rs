@@ -549,6 +549,21 @@ pub(crate) fn classify_code_string(s: &str) -> Option<Reach> {
     Some(reach)
 }
 
+/// Optimizers tf.keras 2.11 to 2.15 saves under `Custom>` in HDF5 files.
+pub(crate) const TF_KERAS_OPTIMIZERS: &[&str] = &[
+    "Adadelta",
+    "Adafactor",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Ftrl",
+    "Lion",
+    "Nadam",
+    "RMSprop",
+    "SGD",
+];
+
 /// Classes Keras 3 exports from its layers, initializers, regularizers,
 /// constraints, optimizers (and schedules), losses, metrics, activations,
 /// models, dtype policies and quantizers (generated from Keras 3.12 with
