@@ -501,7 +501,7 @@ def main():
         expect(f"{rel}/{f}")
     # Malformed: a SavedModel cut in the middle of its graph.
     whole = saved_model(dense_saved_model())
-    expect(write("malformed/saved_model_truncated.pb", whole[: len(whole) // 2]), ("SCN003", "INFO"))
+    expect(write("malformed/saved_model_truncated.pb", whole[: len(whole) // 2]), ("TF012", "MEDIUM"))
 
     manifest = os.path.join(ROOT, "..", "expected-tensorflow.tsv")
     with open(manifest, "w") as f:

@@ -1,15 +1,15 @@
 
 7
-xPlaceholder*
-shape:ÿÿÿÿÿÿÿÿÿ*
-dtype0
+xPlaceholder*
+dtype0*
+shape:ÿÿÿÿÿÿÿÿÿ
 E
-PyFuncPyFuncx*
+PyFuncPyFuncx*
+Tin
+2*
 token
 pyfunc_0*
 Tout
-2*
-Tin
 2
 
 yIdentityPyFunc*

@@ -281,7 +281,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::TfSavedModel
             | ModelFormat::TfMetaGraph
             | ModelFormat::TfGraphDef
-            | ModelFormat::TfKerasMetadata => self.tensorflow(data, location, format, depth),
+            | ModelFormat::TfKerasMetadata => self.tensorflow(data, location, format),
             ModelFormat::Hdf5 => self.hdf5(data, location, depth),
             other => {
                 self.text_templates(data, location, name, other);

@@ -38,4 +38,4 @@ pub use rules::safetensors::{
 };
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
-pub use rules::tensorflow::{check_tensorflow, check_tf_asset};
+pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};

@@ -30,13 +30,7 @@ pub(crate) fn is_keras_metadata(data: &[u8], name: &str) -> bool {
 }
 
 impl Ctx<'_> {
-    pub(super) fn tensorflow(
-        &mut self,
-        data: &[u8],
-        location: &Location,
-        format: ModelFormat,
-        depth: u32,
-    ) {
+    pub(super) fn tensorflow(&mut self, data: &[u8], location: &Location, format: ModelFormat) {
         self.out.scanners.insert("tensorflow");
         let kind = match format {
             ModelFormat::TfSavedModel => TfKind::SavedModel,
@@ -46,7 +40,10 @@ impl Ctx<'_> {
         };
         let view = match tensorflow::parse(data, kind, self.limits) {
             Ok(v) => v,
-            Err(e) => return self.unreadable(location, depth, format!("TensorFlow {format}: {e}")),
+            Err(e) => {
+                self.out.findings.push(rules::tf_malformed(location, &e));
+                return self.inconclusive(location, format!("TensorFlow {format}: {e}"));
+            }
         };
         rules::check_tensorflow(&view, location, &mut self.out.findings);
         for (limit, value) in &view.limits_hit {
@@ -54,9 +51,8 @@ impl Ctx<'_> {
         }
         for p in &view.problems {
             let at = location.at(p.offset());
-            let msg = format!("TensorFlow {format}: {p}");
-            self.out.findings.push(rules::unreadable(&at, &msg));
-            self.inconclusive(&at, msg);
+            self.out.findings.push(rules::tf_malformed(location, p));
+            self.inconclusive(&at, format!("TensorFlow {format}: {p}"));
         }
         self.tensorflow_facts(&view);
     }
@@ -76,7 +72,11 @@ impl Ctx<'_> {
 
     fn tensorflow_facts(&mut self, view: &TfView) {
         if view.kind == TfKind::KerasMetadata {
-            self.framework("keras", None, "keras_metadata.pb (Keras SavedModel metadata)");
+            self.framework(
+                "keras",
+                None,
+                "keras_metadata.pb (Keras SavedModel metadata)",
+            );
             self.fact("keras.saved_objects", view.keras_objects.len().to_string());
             return;
         }
@@ -131,9 +131,18 @@ impl Ctx<'_> {
         let mut names = Vec::new();
         for (key, sig) in signatures.take(MAX_SIGNATURE_FACTS) {
             names.push(key.clone());
-            self.fact(format!("tensorflow.signature.{key}.inputs"), describe(&sig.inputs));
-            self.fact(format!("tensorflow.signature.{key}.outputs"), describe(&sig.outputs));
-            self.fact(format!("tensorflow.signature.{key}.method"), sig.method_name.clone());
+            self.fact(
+                format!("tensorflow.signature.{key}.inputs"),
+                describe(&sig.inputs),
+            );
+            self.fact(
+                format!("tensorflow.signature.{key}.outputs"),
+                describe(&sig.outputs),
+            );
+            self.fact(
+                format!("tensorflow.signature.{key}.method"),
+                sig.method_name.clone(),
+            );
         }
         self.fact("tensorflow.signatures", names.join(","));
         let mut ops: BTreeMap<&str, u64> = BTreeMap::new();

@@ -25,8 +25,8 @@ use prost::Message;
 
 use crate::Limits;
 use proto::{
-    AssetFileDef, CollectionEntry, GradientDef, MetaInfoDef, NodeDef, NodeHead, OpDef, SaverDef,
-    SavedObject, SignatureEntry, VersionDef,
+    AssetFileDef, CollectionEntry, GradientDef, MetaInfoDef, NodeDef, NodeHead, OpDef, SavedObject,
+    SaverDef, SignatureEntry, VersionDef,
 };
 use wire::{Value, fields};
 
@@ -224,7 +224,8 @@ fn head(b: &[u8]) -> &[u8] {
 pub fn is_op_name(s: &[u8]) -> bool {
     !s.is_empty()
         && s.len() <= 256
-        && s.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && s.first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
         && s.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'>' | b'.'))
 }

@@ -139,7 +139,12 @@ fn does_not_sniff_other_content() {
 #[test]
 fn parses_graph_functions_and_metadata() {
     let g = sample_graph();
-    let view = parse(&saved_model_bytes(&g), TfKind::SavedModel, &Limits::default()).unwrap();
+    let view = parse(
+        &saved_model_bytes(&g),
+        TfKind::SavedModel,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(view.schema_version, Some(1));
     assert_eq!(view.meta_graphs.len(), 1);
     let m = &view.meta_graphs[0];
@@ -185,7 +190,10 @@ fn large_nodes_are_read_without_attributes() {
     let nodes = &view.meta_graphs[0].graph.nodes;
     assert_eq!(nodes.len(), 2);
     assert!(!nodes[0].complete && nodes[0].def.attr.is_empty());
-    assert_eq!((nodes[0].def.name.as_str(), nodes[0].def.op.as_str()), ("w", "Const"));
+    assert_eq!(
+        (nodes[0].def.name.as_str(), nodes[0].def.op.as_str()),
+        ("w", "Const")
+    );
     assert!(nodes[1].complete);
 }
 
@@ -229,7 +237,12 @@ fn deeply_nested_attributes_are_an_error_not_a_crash() {
         inner = bytes_field(10, &nal);
     }
     let entry = [bytes_field(1, b"f"), bytes_field(2, &inner)].concat();
-    let n = [bytes_field(1, b"n"), bytes_field(2, b"Op"), bytes_field(5, &entry)].concat();
+    let n = [
+        bytes_field(1, b"n"),
+        bytes_field(2, b"Op"),
+        bytes_field(5, &entry),
+    ]
+    .concat();
     let g = bytes_field(1, &n);
     let view = parse(&g, TfKind::GraphDef, &Limits::default()).unwrap();
     assert!(view.meta_graphs[0].graph.nodes.is_empty());

@@ -50,7 +50,9 @@ pub fn varint(data: &[u8], pos: &mut usize) -> Option<u64> {
     for i in 0..10u32 {
         let b = *data.get(*pos)?;
         *pos = pos.checked_add(1)?;
-        value |= u64::from(b & 0x7f).checked_shl(7 * i).unwrap_or(0);
+        value |= u64::from(b & 0x7f)
+            .checked_shl(i.saturating_mul(7))
+            .unwrap_or(0);
         if b & 0x80 == 0 {
             return Some(value);
         }
@@ -167,7 +169,9 @@ mod tests {
         for end in 0..=msg.len() {
             let _ = fields(&msg[..end]).count();
         }
-        let big = [0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        let big = [
+            0x12, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ];
         assert!(fields(&big).next().unwrap().is_err());
     }
 }

@@ -25,6 +25,7 @@ pub mod tf008_process_control_op;
 pub mod tf009_string_code;
 pub mod tf010_string_external_url;
 pub mod tf011_asset_payload;
+pub mod tf012_malformed_graph;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -36,6 +37,7 @@ use crate::rules::safetensors::metadata_payloads::{MetadataText, Text};
 use ops::OpClass;
 
 pub use tf011_asset_payload::check as check_tf_asset;
+pub use tf012_malformed_graph::finding as tf_malformed;
 
 /// The family of every rule here.
 pub(crate) const FAMILY: RuleFamily = RuleFamily::TensorFlow;

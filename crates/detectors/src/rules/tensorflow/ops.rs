@@ -228,7 +228,14 @@ pub(crate) fn path_escape(path: &str) -> Option<&'static str> {
     let p = path.trim();
     let lower = p.to_ascii_lowercase();
     for scheme in [
-        "file://", "http://", "https://", "ftp://", "gs://", "s3://", "hdfs://", "viewfs://",
+        "file://",
+        "http://",
+        "https://",
+        "ftp://",
+        "gs://",
+        "s3://",
+        "hdfs://",
+        "viewfs://",
         "ram://",
     ] {
         if lower.starts_with(scheme) {
@@ -262,7 +269,13 @@ mod tests {
     fn standard_op_list_is_sorted_and_unique() {
         assert!(STANDARD_OPS.windows(2).all(|w| w[0] < w[1]));
         assert!(STANDARD_OPS.len() > 1500);
-        for op in ["Const", "MatMul", "SaveV2", "StatefulPartitionedCall", "ReadFile"] {
+        for op in [
+            "Const",
+            "MatMul",
+            "SaveV2",
+            "StatefulPartitionedCall",
+            "ReadFile",
+        ] {
             assert!(is_standard_op(op), "{op}");
         }
         assert!(is_standard_op("_Arg") && is_standard_op("_FusedConv2D"));
@@ -291,7 +304,13 @@ mod tests {
 
     #[test]
     fn python_op_spellings() {
-        for n in ["PyFunc", "pyfunc", "EagerPyFuncV2", "PythonOp", "PyFuncStateless"] {
+        for n in [
+            "PyFunc",
+            "pyfunc",
+            "EagerPyFuncV2",
+            "PythonOp",
+            "PyFuncStateless",
+        ] {
             assert_eq!(classify(n).map(|o| o.class), Some(Python), "{n}");
         }
         assert_eq!(classify("ReadFile").map(|o| o.class), Some(FileRead));
@@ -313,7 +332,14 @@ mod tests {
         ] {
             assert!(path_escape(p).is_some(), "{p}");
         }
-        for p in ["variables/variables", "vocab.txt", "_temp/part", ".part", "^s3://.*", ""] {
+        for p in [
+            "variables/variables",
+            "vocab.txt",
+            "_temp/part",
+            ".part",
+            "^s3://.*",
+            "",
+        ] {
             assert!(path_escape(p).is_none(), "{p}");
         }
     }

@@ -1,4 +1,4 @@
-use sentrascan_formats::tensorflow::proto::{AttrValue, NodeDef, OpDef, TensorProto, DT_STRING};
+use sentrascan_formats::tensorflow::proto::{AttrValue, DT_STRING, NodeDef, OpDef, TensorProto};
 use sentrascan_formats::tensorflow::{Function, Graph, MetaGraph, Node, TfKind, TfView};
 use sentrascan_types::{Finding, Location};
 
@@ -143,13 +143,16 @@ fn tracing_is_bounded_and_survives_cycles() {
 #[test]
 fn print_to_a_file_and_descriptor_files() {
     let mut p = node("p", "PrintV2", &["x"]);
-    p.attr.insert("output_stream".into(), s_attr("file:///tmp/log"));
+    p.attr
+        .insert("output_stream".into(), s_attr("file:///tmp/log"));
     let mut q = node("q", "PrintV2", &["x"]);
     q.attr.insert("output_stream".into(), s_attr("stderr"));
     let mut d = node("d", "DecodeProtoV2", &["x"]);
-    d.attr.insert("descriptor_source".into(), s_attr("/tmp/desc.bin"));
+    d.attr
+        .insert("descriptor_source".into(), s_attr("/tmp/desc.bin"));
     let mut e = node("e", "DecodeProtoV2", &["x"]);
-    e.attr.insert("descriptor_source".into(), s_attr("local://"));
+    e.attr
+        .insert("descriptor_source".into(), s_attr("local://"));
     let out = run_graph(vec![p, q, d, e]);
     assert_eq!(rules(&out), ["TF002 HIGH", "TF003 HIGH"]);
 }

@@ -63,15 +63,19 @@ pub(crate) fn finding(location: &Location, site: &Site<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{run_graph, node};
+    use super::super::tests::{node, run_graph};
 
     #[test]
     fn python_ops_are_critical_with_their_token() {
         let mut n = node("p", "EagerPyFunc", &[]);
-        n.attr.insert("token".into(), super::super::tests::s_attr("pyfunc_3"));
+        n.attr
+            .insert("token".into(), super::super::tests::s_attr("pyfunc_3"));
         let out = run_graph(vec![n]);
         assert_eq!(out.len(), 1);
-        assert_eq!((out[0].rule.as_str(), out[0].severity.to_string().as_str()), ("TF001", "CRITICAL"));
+        assert_eq!(
+            (out[0].rule.as_str(), out[0].severity.to_string().as_str()),
+            ("TF001", "CRITICAL")
+        );
         assert_eq!(out[0].evidence["token"], "pyfunc_3");
     }
 }

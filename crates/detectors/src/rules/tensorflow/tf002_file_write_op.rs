@@ -63,7 +63,7 @@ pub(crate) fn finding(location: &Location, site: &Site<'_>, sources: &PathSource
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{const_string, node, run_graph, rules};
+    use super::super::tests::{const_string, node, rules, run_graph};
 
     #[test]
     fn write_with_a_constant_path() {

@@ -59,7 +59,7 @@ pub(crate) fn finding(location: &Location, site: &Site<'_>, path: &str, why: &st
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{const_string, node, run_graph, rules};
+    use super::super::tests::{const_string, node, rules, run_graph};
 
     #[test]
     fn only_escaping_constants_are_reported() {

@@ -51,10 +51,13 @@ pub(crate) fn finding(location: &Location, site: &Site<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{node, run_graph, rules};
+    use super::super::tests::{node, rules, run_graph};
 
     #[test]
     fn loaders_are_reported_once_not_as_custom_ops() {
-        assert_eq!(rules(&run_graph(vec![node("l", "ShellExecute", &[])])), ["TF006 HIGH"]);
+        assert_eq!(
+            rules(&run_graph(vec![node("l", "ShellExecute", &[])])),
+            ["TF006 HIGH"]
+        );
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn finding(location: &Location, op: &str, c: &CustomOp) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{node, run_graph, rules};
+    use super::super::tests::{node, rules, run_graph};
 
     #[test]
     fn one_finding_per_custom_op() {

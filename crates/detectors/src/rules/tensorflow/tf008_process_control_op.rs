@@ -49,10 +49,13 @@ pub(crate) fn finding(location: &Location, site: &Site<'_>) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{node, run_graph, rules};
+    use super::super::tests::{node, rules, run_graph};
 
     #[test]
     fn abort_is_reported() {
-        assert_eq!(rules(&run_graph(vec![node("a", "Abort", &[])])), ["TF008 MEDIUM"]);
+        assert_eq!(
+            rules(&run_graph(vec![node("a", "Abort", &[])])),
+            ["TF008 MEDIUM"]
+        );
     }
 }

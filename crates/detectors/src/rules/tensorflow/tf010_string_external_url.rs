@@ -43,11 +43,14 @@ pub(crate) fn check(texts: &[MetadataText<'_>], location: &Location, out: &mut V
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{const_string, run_graph, rules};
+    use super::super::tests::{const_string, rules, run_graph};
 
     #[test]
     fn link_in_a_constant() {
-        let out = run_graph(vec![const_string("c", "see https://example.invalid/stage2")]);
+        let out = run_graph(vec![const_string(
+            "c",
+            "see https://example.invalid/stage2",
+        )]);
         assert_eq!(rules(&out), ["TF010 LOW"]);
     }
 }

@@ -70,7 +70,10 @@ pub fn check(location: &Location, name: &str, data: &[u8], format: &str) -> Opti
     let (what, severity) = if let Some(exe) = executable_magic(data) {
         (exe.to_string(), Severity::High)
     } else if data.starts_with(b"#!") {
-        ("script with an interpreter line (#!)".to_string(), Severity::High)
+        (
+            "script with an interpreter line (#!)".to_string(),
+            Severity::High,
+        )
     } else if SCRIPT_EXTENSIONS.contains(&ext.as_str()) {
         (format!("`.{ext}` script"), Severity::High)
     } else if format == "pickle" || format.starts_with("pytorch") || format == "torchscript" {
@@ -100,7 +103,10 @@ mod tests {
     #[test]
     fn finds_the_assets_directory() {
         assert_eq!(asset_dir(&Location::file("m/assets/x.sh")), Some("assets"));
-        assert_eq!(asset_dir(&Location::file("m/assets.extra/x")), Some("assets.extra"));
+        assert_eq!(
+            asset_dir(&Location::file("m/assets.extra/x")),
+            Some("assets.extra")
+        );
         assert_eq!(
             asset_dir(&Location::file("m.zip").member("sm/assets/a.bin")),
             Some("assets")
@@ -115,10 +121,19 @@ mod tests {
         let sev = |name: &str, data: &[u8], fmt: &str| {
             check(&l, name, data, fmt).map(|f| f.severity.to_string())
         };
-        assert_eq!(sev("a", b"\x7fELF\x02\x01", "unknown").as_deref(), Some("HIGH"));
-        assert_eq!(sev("a", b"#!/bin/sh\necho hi\n", "unknown").as_deref(), Some("HIGH"));
+        assert_eq!(
+            sev("a", b"\x7fELF\x02\x01", "unknown").as_deref(),
+            Some("HIGH")
+        );
+        assert_eq!(
+            sev("a", b"#!/bin/sh\necho hi\n", "unknown").as_deref(),
+            Some("HIGH")
+        );
         assert_eq!(sev("x.py", b"print(1)", "unknown").as_deref(), Some("HIGH"));
-        assert_eq!(sev("v.pkl", b"\x80\x04N.", "pickle").as_deref(), Some("MEDIUM"));
+        assert_eq!(
+            sev("v.pkl", b"\x80\x04N.", "pickle").as_deref(),
+            Some("MEDIUM")
+        );
         assert_eq!(sev("vocab.txt", b"the\nof\n", "unknown"), None);
         assert!(check(&Location::file("m/x.sh"), "x.sh", b"#!/bin/sh\n", "unknown").is_none());
     }

@@ -1,0 +1,5 @@
+
+<
+AbortAbort*
+exit_without_error(*
+	error_msgbye"í

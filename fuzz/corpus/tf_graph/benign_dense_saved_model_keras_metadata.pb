@@ -1,0 +1,3 @@
+
+×"_tf_keras_sequential*¾{"name": "sequential", "class_name": "Sequential", "trainable": true, "expects_training_arg": true, "dtype": "float32", "batch_input_shape": null, "config": {"name": "sequential", "layers": [{"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}]}, "keras_version": "2.15.0", "backend": "tensorflow"}
+Ãroot.layer_with_weights-0"_tf_keras_layer*’{"name": "dense", "class_name": "Dense", "trainable": true, "dtype": "float32", "config": {"units": 3, "activation": "softmax", "use_bias": true}}
