@@ -69,7 +69,7 @@ def field_varint(number, value):
 def saved_model(*meta_graphs):
     out = field_varint(1, 1)
     for m in meta_graphs:
-        out += field_bytes(2, m.SerializeToString())
+        out += field_bytes(2, m.SerializeToString(deterministic=True))
     return out
 
 
@@ -91,7 +91,7 @@ def fingerprint():
     out = b""
     for i, h in enumerate([0x1D2E3F405162738, 0x9ABCDEF012345, 0x112233445566, 0x778899AABBCC, 0x4455667788], 1):
         out += field_varint(i, h)
-    out += field_bytes(6, versions_pb2.VersionDef(producer=1).SerializeToString())
+    out += field_bytes(6, versions_pb2.VersionDef(producer=1).SerializeToString(deterministic=True))
     return out
 
 
@@ -388,7 +388,7 @@ def tf1_meta_graph():
 
 
 def graphdef_with(nodes, functions=()):
-    return graph(nodes, functions).SerializeToString()
+    return graph(nodes, functions).SerializeToString(deterministic=True)
 
 
 def main():
@@ -420,8 +420,8 @@ def main():
     for f in ["saved_model.pb", "fingerprint.pb", "keras_metadata.pb", "assets/vocab.txt",
               "variables/variables.index", "variables/variables.data-00000-of-00001"]:
         expect(f"{rel}/{f}")
-    expect(write("benign/frozen_convnet.pb", frozen_convnet().SerializeToString()))
-    expect(write("benign/model.ckpt.meta", tf1_meta_graph().SerializeToString()))
+    expect(write("benign/frozen_convnet.pb", frozen_convnet().SerializeToString(deterministic=True)))
+    expect(write("benign/model.ckpt.meta", tf1_meta_graph().SerializeToString(deterministic=True)))
 
     # Malicious, one finding each.
     expect(write("TF001_pyfunc_in_graph.pb", graphdef_with([
@@ -479,7 +479,7 @@ def main():
         const_str("setup", "bash -c 'echo sentrascan-fixture'"),
         node("out", "Identity", ["setup"], T=a_type(S)),
     ]), tags=(), tf_version="1.15.5")
-    expect(write("TF009_command_constant.meta", cmd.SerializeToString()), ("TF009", "HIGH"))
+    expect(write("TF009_command_constant.meta", cmd.SerializeToString(deterministic=True)), ("TF009", "HIGH"))
     rel = "TF009_keras_metadata_lambda"
     expect(write(f"{rel}/keras_metadata.pb", keras_metadata([
         (0, "", "_tf_keras_layer", {"name": "lambda", "class_name": "Lambda",

@@ -6,11 +6,11 @@
 E
 PyFuncPyFuncx*
 Tin
+2*
+Tout
 2*
 token
-pyfunc_0*
-Tout
-2
+pyfunc_0
 
 yIdentityPyFunc*
 T0"í

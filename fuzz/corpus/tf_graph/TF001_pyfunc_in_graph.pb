@@ -1,16 +1,16 @@
 
 7
-xPlaceholder*
-shape:ÿÿÿÿÿÿÿÿÿ*
-dtype0
+xPlaceholder*
+dtype0*
+shape:ÿÿÿÿÿÿÿÿÿ
 E
-PyFuncPyFuncx*
-token
-pyfunc_0*
-Tout
-2*
+PyFuncPyFuncx*
 Tin
-2
+2*
+Tout
+2*
+token
+pyfunc_0
 
 yIdentityPyFunc*
 T0"í

@@ -1,5 +1,5 @@
 
 <
-AbortAbort*
-exit_without_error(*
-	error_msgbye"í
+AbortAbort*
+	error_msgbye*
+exit_without_error("í
