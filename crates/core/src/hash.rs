@@ -164,8 +164,7 @@ pub(crate) fn read_pass(
         let sha256 = which.sha256.then(|| spawn(digest_thread::<Sha256>));
         let sha1 = which.sha1.then(|| spawn(digest_thread::<Sha1>));
         let md5 = which.md5.then(|| spawn(digest_thread::<Md5>));
-        let crcs = read_owned_chunks(&mut file, ranges, |chunk| {
-            let chunk = Arc::new(chunk);
+        let crcs = read_shared_chunks(&mut file, ranges, |chunk| {
             for tx in &senders {
                 // A digest thread only stops early if it panicked; the join
                 // below reports that.
@@ -219,15 +218,39 @@ fn read_chunks(
     Ok(crcs.finish())
 }
 
-/// Reads the file into fresh chunks handed over to `sink` (for threads).
-fn read_owned_chunks(
+/// Chunks alive at once in the threaded pass: each digest thread holds at
+/// most `QUEUE` queued chunks and one in work, and the reader one more.
+const POOL: usize = QUEUE + 3;
+
+/// Reads the file into shared chunks handed to `sink` (for the digest
+/// threads). Chunk buffers are recycled once every thread has dropped its
+/// handle, so a pass allocates (and the kernel zero-fills) `POOL` buffers
+/// rather than one per chunk.
+fn read_shared_chunks(
     file: &mut File,
     ranges: &[Range<u64>],
-    mut sink: impl FnMut(Vec<u8>),
+    mut sink: impl FnMut(&Arc<Vec<u8>>),
 ) -> std::io::Result<Vec<u32>> {
     let mut crcs = Crcs::new(ranges);
+    let mut pool: Vec<Arc<Vec<u8>>> = Vec::with_capacity(POOL);
     loop {
-        let mut buf = vec![0u8; CHUNK];
+        let idx = loop {
+            if let Some(i) = pool.iter_mut().position(|a| Arc::get_mut(a).is_some()) {
+                break i;
+            }
+            if pool.len() < POOL {
+                pool.push(Arc::new(vec![0u8; CHUNK]));
+                break pool.len() - 1;
+            }
+            // Every buffer is still being digested: the slowest thread is
+            // at most `QUEUE + 1` chunks behind, so one frees up shortly.
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        };
+        let slot = &mut pool[idx];
+        let Some(buf) = Arc::get_mut(slot) else {
+            continue;
+        };
+        buf.resize(CHUNK, 0);
         let mut filled = 0;
         // Fill whole chunks so each digest thread wakes up once per CHUNK.
         while filled < CHUNK {
@@ -241,8 +264,8 @@ fn read_owned_chunks(
             break;
         }
         buf.truncate(filled);
-        crcs.update(&buf);
-        sink(buf);
+        crcs.update(buf);
+        sink(slot);
     }
     Ok(crcs.finish())
 }
