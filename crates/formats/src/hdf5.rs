@@ -1514,7 +1514,7 @@ impl<'a> Parser<'a> {
                     _ => (Hdf5Layout::Unknown, None, None),
                 })
             }
-            3 | 4 | 5 => {
+            3..=5 => {
                 let class = c.u8()?;
                 Ok(match class {
                     0 => {
@@ -1696,13 +1696,17 @@ impl<'a> Parser<'a> {
                 }
                 strings_value(strings, scalar)
             }
-            Dtype::Int { size, signed, be } if matches!(size, 1 | 2 | 4 | 8) => {
-                Hdf5Value::Ints(elems().map(|e| int_of(e, *signed, *be)).collect())
-            }
+            Dtype::Int {
+                size: 1 | 2 | 4 | 8,
+                signed,
+                be,
+            } => Hdf5Value::Ints(elems().map(|e| int_of(e, *signed, *be)).collect()),
             Dtype::Enum { base, .. } => match base.as_ref() {
-                Dtype::Int { size, signed, be } if matches!(size, 1 | 2 | 4 | 8) => {
-                    Hdf5Value::Ints(elems().map(|e| int_of(e, *signed, *be)).collect())
-                }
+                Dtype::Int {
+                    size: 1 | 2 | 4 | 8,
+                    signed,
+                    be,
+                } => Hdf5Value::Ints(elems().map(|e| int_of(e, *signed, *be)).collect()),
                 _ => Hdf5Value::Other(t.describe()),
             },
             Dtype::Float { size, be } if matches!(size, 4 | 8) => Hdf5Value::Floats(
@@ -2166,18 +2170,32 @@ impl<'a> Parser<'a> {
             ));
         }
         // Per-level maximum record counts, as the library derives them.
-        let mut max_nrec = vec![(node_size - 10) / rec_size];
+        let mut max_nrec = vec![
+            node_size
+                .saturating_sub(10)
+                .checked_div(rec_size)
+                .unwrap_or(0),
+        ];
         let mut cum = vec![max_nrec.first().copied().unwrap_or(0)];
         let nrec_size = enc_size(max_nrec.first().copied().unwrap_or(0));
         let mut cum_size = vec![0u8];
         for d in 1..=u64::from(depth) {
             let prev_cum_size = if d > 1 {
-                cum_size.get(d as usize - 1).copied().unwrap_or(0)
+                cum_size
+                    .get((d as usize).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0)
             } else {
                 0
             };
-            let ptr = u64::from(self.so) + u64::from(nrec_size) + u64::from(prev_cum_size);
-            let n = node_size.saturating_sub(10).saturating_sub(ptr) / rec_size.saturating_add(ptr);
+            let ptr = u64::from(self.so)
+                .saturating_add(u64::from(nrec_size))
+                .saturating_add(u64::from(prev_cum_size));
+            let n = node_size
+                .saturating_sub(10)
+                .saturating_sub(ptr)
+                .checked_div(rec_size.saturating_add(ptr))
+                .unwrap_or(0);
             let prev_cum = cum.last().copied().unwrap_or(0);
             let total = n
                 .saturating_add(1)
@@ -2228,7 +2246,11 @@ impl<'a> Parser<'a> {
             let child = c.uint(self.so)?;
             let n = c.uint(s.nrec_size)?;
             if depth > 1 {
-                let w = s.cum_size.get(depth as usize - 1).copied().unwrap_or(0);
+                let w = s
+                    .cum_size
+                    .get((depth as usize).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0);
                 c.uint(w)?;
             }
             children.push((child, n));
@@ -2580,17 +2602,318 @@ mod fixture_tests {
         std::fs::read(p).unwrap()
     }
 
+    fn view(name: &str) -> Hdf5View {
+        parse(&fixture(name), &Limits::default()).unwrap()
+    }
+
+    fn keras2_layout(v: &Hdf5View) {
+        assert!(v.complete, "{:?} {:?}", v.anomalies, v.limits_hit);
+        assert_eq!(v.attr_str("/", "keras_version"), Some("2.13.1"));
+        assert_eq!(v.attr_str("/", "backend"), Some("tensorflow"));
+        assert!(
+            v.attr_str("/", "model_config")
+                .unwrap()
+                .contains("\"Dense\"")
+        );
+        assert!(v.attr_str("/", "training_config").unwrap().contains("Adam"));
+        let mw = v.object("/model_weights").unwrap();
+        assert_eq!(mw.kind, Hdf5ObjectKind::Group);
+        assert_eq!(
+            mw.attr("layer_names"),
+            Some(&Hdf5Value::Strings(vec![
+                "input_1".into(),
+                "dense".into(),
+                "dense_1".into()
+            ]))
+        );
+        let k = v.object("/model_weights/dense/dense/kernel:0").unwrap();
+        assert_eq!(k.kind, Hdf5ObjectKind::Dataset);
+        let ds = k.dataset.as_ref().unwrap();
+        assert_eq!(
+            (ds.dtype.as_str(), ds.shape.as_slice()),
+            ("float32", &[4u64, 3][..])
+        );
+        assert_eq!(ds.storage_bytes, 48);
+        let off = ds.data_offset.unwrap();
+        assert!(off + 48 <= fixture_len(v));
+        let it = v.object("/optimizer_weights/iteration:0").unwrap();
+        assert_eq!(it.dataset.as_ref().unwrap().dtype, "int64");
+        assert_eq!(v.objects.first().unwrap().path, "/");
+        assert_eq!(v.objects.len(), 13);
+    }
+
+    fn fixture_len(v: &Hdf5View) -> u64 {
+        // Every fixture is larger than any offset the tests check.
+        v.superblock_offset + 1_000_000
+    }
+
     #[test]
-    fn dump_all_fixtures() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/hdf5");
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        for n in names {
-            let v = parse(&fixture(&n), &Limits::default());
-            eprintln!("==== {n}: {v:#?}");
+    fn keras2_files_at_every_superblock_version() {
+        for (name, version) in [
+            ("benign_keras2_model_superblock0.h5", 0),
+            ("benign_keras2_model_superblock2.h5", 2),
+            ("benign_keras2_model_superblock3.h5", 3),
+        ] {
+            let v = view(name);
+            assert_eq!(v.superblock_version, version, "{name}");
+            keras2_layout(&v);
         }
+    }
+
+    #[test]
+    fn user_block_is_skipped() {
+        let data = fixture("benign_user_block.h5");
+        assert!(sniff(&data));
+        assert_eq!(crate::sniff::sniff(&data), crate::sniff::Sniffed::Hdf5);
+        let v = parse(&data, &Limits::default()).unwrap();
+        assert_eq!(v.superblock_offset, 512);
+        keras2_layout(&v);
+        let k = v.object("/model_weights/dense/dense/kernel:0").unwrap();
+        assert!(k.dataset.as_ref().unwrap().data_offset.unwrap() > 512);
+    }
+
+    #[test]
+    fn dense_attributes_and_links() {
+        let v = view("benign_dense_attributes_and_links.h5");
+        assert!(v.complete, "{:?}", v.anomalies);
+        let root = v.root().unwrap();
+        assert_eq!(root.attributes.len(), 44);
+        assert_eq!(v.attr_str("/", "attr_39"), Some("value 39"));
+        assert_eq!(v.attr_str("/", "keras_version"), Some("2.15.0"));
+        assert_eq!(
+            root.attr("numbers"),
+            Some(&Hdf5Value::Ints(vec![0, 1, 2, 3, 4]))
+        );
+        assert_eq!(root.attr("scale"), Some(&Hdf5Value::Floats(vec![0.5])));
+        let children = v
+            .objects
+            .iter()
+            .filter(|o| o.path.starts_with("/many/"))
+            .count();
+        assert_eq!(children, 30);
+        let w = v.object("/many/w29").unwrap().dataset.as_ref().unwrap();
+        assert_eq!(w.shape, [30]);
+    }
+
+    #[test]
+    fn vlen_strings_soft_links_and_aliases() {
+        let v = view("benign_vlen_strings.h5");
+        assert!(v.complete);
+        assert_eq!(v.attr_str("/", "backend"), Some("jax"));
+        assert!(v.attr_str("/", "model_config").unwrap().starts_with('{'));
+        assert_eq!(
+            v.root().unwrap().attr("names").unwrap().strings(),
+            ["alpha", "beta", "gamma"]
+        );
+        assert_eq!(
+            v.root().unwrap().links,
+            [Hdf5Link::Soft {
+                name: "shortcut".into(),
+                target: "/table".into()
+            }]
+        );
+        // `alias` and `table` are one object, walked once.
+        let tables = v
+            .objects
+            .iter()
+            .filter(|o| o.path == "/alias" || o.path == "/table")
+            .count();
+        assert_eq!(tables, 1);
+        let c = v.object("/chunked").unwrap().dataset.as_ref().unwrap();
+        assert_eq!(
+            (c.layout, c.filters.as_slice()),
+            (Hdf5Layout::Chunked, &[1u16][..])
+        );
+    }
+
+    #[test]
+    fn external_links_storage_and_virtual_sources() {
+        let v = view("HDF003_external_link_absolute.h5");
+        assert_eq!(
+            v.object("/model_weights").unwrap().links,
+            [Hdf5Link::External {
+                name: "dense".into(),
+                file: "/etc/passwd".into(),
+                object: "/payload".into()
+            }]
+        );
+        let v = view("HDF003_external_link_parent_escape.h5");
+        assert_eq!(v.superblock_version, 3);
+        let links = &v.object("/model_weights").unwrap().links;
+        assert!(
+            matches!(&links[..], [Hdf5Link::External { file, .. }] if file == "../../secrets/weights.h5")
+        );
+        let v = view("HDF004_external_storage_absolute.h5");
+        assert_eq!(v.object("/kernel").unwrap().external_files, ["/etc/shadow"]);
+        let v = view("HDF005_virtual_source_parent_escape.h5");
+        let o = v.object("/virtual").unwrap();
+        assert_eq!(o.virtual_sources, ["../../data/source.h5"]);
+        assert_eq!(o.dataset.as_ref().unwrap().layout, Hdf5Layout::Virtual);
+    }
+
+    #[test]
+    fn hard_link_cycles_are_walked_once() {
+        let v = view("HDF006_hard_link_cycle.h5");
+        let paths: Vec<_> = v.objects.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(paths, ["/", "/a", "/a/b"]);
+        let cycles: Vec<_> = v
+            .anomalies
+            .iter()
+            .filter(|a| a.kind == Hdf5AnomalyKind::HardLinkCycle)
+            .map(|a| a.path.as_str())
+            .collect();
+        assert_eq!(cycles, ["/a/b/root", "/a/b/up"]);
+        assert!(v.complete, "a cycle loses nothing");
+    }
+
+    #[test]
+    fn truncated_file_keeps_what_precedes_the_cut() {
+        let v = view("HDF002_truncated.h5");
+        assert!(!v.complete);
+        assert_eq!(v.attr_str("/", "keras_version"), Some("2.13.1"));
+        assert!(
+            v.anomalies
+                .iter()
+                .any(|a| a.kind == Hdf5AnomalyKind::OutOfBounds)
+        );
+    }
+
+    #[test]
+    fn truncation_at_every_offset_never_panics() {
+        for name in [
+            "benign_keras2_model_superblock3.h5",
+            "benign_dense_attributes_and_links.h5",
+            "HDF005_virtual_source_absolute.h5",
+        ] {
+            let data = fixture(name);
+            for cut in 0..data.len() {
+                let _ = parse(&data[..cut], &Limits::default());
+            }
+        }
+        let data = fixture("benign_vlen_strings.h5");
+        for cut in (0..data.len()).step_by(3) {
+            let _ = parse(&data[..cut], &Limits::default());
+        }
+    }
+
+    #[test]
+    fn byte_flips_never_panic() {
+        let data = fixture("benign_keras2_model_superblock0.h5");
+        let mut d = data.clone();
+        for i in (0..data.len()).step_by(5) {
+            for x in [0x00, 0xff, 0x80] {
+                d[i] = x;
+                let _ = parse(&d, &Limits::default());
+            }
+            d[i] = data[i];
+        }
+    }
+
+    fn lim() -> Hdf5Limits {
+        Hdf5Limits::default()
+    }
+
+    #[test]
+    fn limits_stop_the_walk_and_are_reported() {
+        let data = fixture("benign_keras2_model_superblock2.h5");
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_objects: 3,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.objects.len(), 3);
+        assert_eq!(v.limits_hit, [("hdf5_max_objects", 3)]);
+        assert!(!v.complete);
+
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_depth: 1,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert!(v.limits_hit.contains(&("hdf5_max_depth", 1)));
+        assert!(!v.complete);
+
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_work: 20,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.limits_hit, [("hdf5_max_work", 20)]);
+
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_attributes: 2,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.limits_hit, [("hdf5_max_attributes", 2)]);
+
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_attribute_bytes: 100,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.attr_str("/", "keras_version"), Some("2.13.1"));
+        assert!(matches!(
+            v.root().unwrap().attr("model_config"),
+            Some(Hdf5Value::Other(_))
+        ));
+        assert_eq!(v.limits_hit, [("hdf5_max_attribute_bytes", 100)]);
+        assert!(!v.complete);
+    }
+
+    #[test]
+    fn btree_depth_limit_applies_to_dense_storage() {
+        // 44 attribute records overflow one 512-byte leaf: the name index
+        // has an internal root (depth 1).
+        let data = fixture("benign_dense_attributes_and_links.h5");
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_btree_depth: 0,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.limits_hit, [("hdf5_max_btree_depth", 0)]);
+        assert!(!v.complete);
+    }
+
+    #[test]
+    fn not_hdf5_and_bad_superblocks_are_errors() {
+        assert_eq!(
+            parse(b"PK\x03\x04", &Limits::default()),
+            Err(Hdf5Error::NoSignature)
+        );
+        let mut d = fixture("benign_keras2_model_superblock0.h5");
+        d[8] = 9;
+        assert!(matches!(
+            parse(&d, &Limits::default()),
+            Err(Hdf5Error::UnsupportedVersion { version: 9, .. })
+        ));
+        let mut d = fixture("benign_keras2_model_superblock0.h5");
+        d[13] = 3;
+        assert!(matches!(
+            parse(&d, &Limits::default()),
+            Err(Hdf5Error::BadSizes { .. })
+        ));
+        assert!(matches!(
+            parse(SIGNATURE, &Limits::default()),
+            Err(Hdf5Error::TruncatedSuperblock { .. })
+        ));
     }
 }
