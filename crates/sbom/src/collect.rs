@@ -438,11 +438,23 @@ fn model_licenses(facts: &Facts<'_>) -> Vec<License> {
 
 fn model_card(facts: &Facts<'_>) -> ModelCard {
     let task = facts.get("modelcard.pipeline_tag").map(str::to_string);
+    // The task's formats, else the graph's declared inputs and outputs.
     let (inputs, outputs) = task
         .as_deref()
         .and_then(task_io)
         .map(|(i, o)| (vec![i.to_string()], vec![o.to_string()]))
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            let io = |keys: [&str; 2]| {
+                keys.iter()
+                    .find_map(|k| facts.get(k))
+                    .map(|v| vec![v.to_string()])
+                    .unwrap_or_default()
+            };
+            (
+                io(["onnx.inputs", "tflite.inputs"]),
+                io(["onnx.outputs", "tflite.outputs"]),
+            )
+        });
     let metrics = facts
         .get("modelcard.metrics")
         .and_then(|m| serde_json::from_str::<Vec<Metric>>(m).ok())

@@ -68,8 +68,8 @@ const TABLE: &[Row] = &[
         },
     },
     Row {
-        code: "KER*",
-        name_words: &["module"],
+        code: "KER004",
+        name_words: &[],
         cve: KnownCve {
             id: "CVE-2025-1550",
             affects: "keras < 3.9",
@@ -77,12 +77,48 @@ const TABLE: &[Row] = &[
         },
     },
     Row {
-        code: "ONNX*",
-        name_words: &["external"],
+        code: "KER005",
+        name_words: &[],
+        cve: KnownCve {
+            id: "CVE-2025-8747",
+            affects: "keras 3.0 to 3.10",
+            summary: "A saved model can turn safe mode off from inside its config (enable_unsafe_deserialization, nested load_model).",
+        },
+    },
+    Row {
+        code: "KER007",
+        name_words: &[],
+        cve: KnownCve {
+            id: "CVE-2026-1462",
+            affects: "keras < 3.13.2",
+            summary: "A TFSMLayer loads an attacker-referenced SavedModel despite safe_mode.",
+        },
+    },
+    Row {
+        code: "KER008",
+        name_words: &[],
+        cve: KnownCve {
+            id: "CVE-2025-49655",
+            affects: "keras (TorchModuleWrapper deserialisation)",
+            summary: "TorchModuleWrapper deserialises its module with torch.load, running pickled code.",
+        },
+    },
+    Row {
+        code: "ONNX001",
+        name_words: &[],
         cve: KnownCve {
             id: "CVE-2024-27318",
             affects: "onnx < 1.16",
-            summary: "external_data locations can leave the model directory (path traversal) when the model is loaded.",
+            summary: "An absolute external_data location makes the loader read any file on the host.",
+        },
+    },
+    Row {
+        code: "ONNX002",
+        name_words: &[],
+        cve: KnownCve {
+            id: "CVE-2022-25882",
+            affects: "onnx < 1.13",
+            summary: "A `..` external_data location makes the loader read files outside the model directory.",
         },
     },
 ];
@@ -136,11 +172,9 @@ mod tests {
     fn codes_and_name_words_select_rows() {
         let ids = |f: &Finding| matching(f).iter().map(|c| c.id).collect::<Vec<_>>();
         assert_eq!(ids(&finding("NPY001", "object-array")), ["CVE-2019-6446"]);
-        assert_eq!(ids(&finding("KER001", "lambda-layer")), ["CVE-2024-3660"]);
-        assert_eq!(
-            ids(&finding("KER002", "module-outside-allowlist")),
-            ["CVE-2025-1550"]
-        );
+        assert_eq!(ids(&finding("KER001", "keras-lambda-dangerous-code")), ["CVE-2024-3660"]);
+        assert_eq!(ids(&finding("KER004", "keras-dangerous-callable")), ["CVE-2025-1550"]);
+        assert_eq!(ids(&finding("ONNX002", "onnx-external-data-path-traversal")), ["CVE-2022-25882"]);
         assert_eq!(ids(&finding("TPL004", "template-code-execution")), ["CVE-2024-34359"]);
         assert!(ids(&finding("PKL001", "dangerous-pickle-global")).is_empty());
         assert!(ids(&finding("KER009", "lambdas")).is_empty());

@@ -305,3 +305,36 @@ fn onnx_model() {
     insta::assert_snapshot!("onnx_cyclonedx", cdx);
     insta::assert_snapshot!("onnx_spdx", spdx);
 }
+
+#[test]
+fn keras_model() {
+    let path = testdata("keras/benign_sequential.keras");
+    if !path.is_file() {
+        eprintln!("skipping: no Keras fixture at {}", path.display());
+        return;
+    }
+    let report = scan(&path);
+    let (cdx, spdx) = documents(&report, None, None);
+    insta::assert_snapshot!("keras_cyclonedx", cdx);
+    insta::assert_snapshot!("keras_spdx", spdx);
+}
+
+#[test]
+fn keras_lambda_matches_its_cve() {
+    let path = testdata("keras/KER001_lambda_os_system.keras");
+    if !path.is_file() {
+        eprintln!("skipping: no Keras fixture at {}", path.display());
+        return;
+    }
+    let report = scan(&path);
+    let cdx = generate(&report, &options(SbomFormat::CycloneDx, None));
+    let v: Value = serde_json::from_str(&cdx).expect("json");
+    let vulns = v["vulnerabilities"].as_array().expect("vulnerabilities");
+    assert!(
+        vulns.iter().any(|x| x["id"] == "CVE-2024-3660"),
+        "{}",
+        pretty(&v["vulnerabilities"])
+    );
+    check_references(&v);
+    validate_official("cyclonedx", "1.6", &cdx);
+}
