@@ -15,6 +15,7 @@ use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, 
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
 mod tensorflow;
+mod tflite;
 
 mod evidence;
 mod hdf5;
@@ -276,6 +277,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
+            ModelFormat::TfLite => self.tflite(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
 
             ModelFormat::TfSavedModel

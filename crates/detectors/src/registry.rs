@@ -6,6 +6,7 @@ use crate::rules::{
     archive, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, template,
 };
 use crate::rules::tensorflow;
+use crate::rules::tflite;
 
 use crate::rules::onnx;
 
@@ -94,6 +95,16 @@ static RULES: &[&RuleMeta] = &[
     &template::tpl003_obfuscated_name::RULE,
     &template::tpl004_code_execution::RULE,
     &template::tpl005_template_not_analysed::RULE,
+    &tflite::tfl001_model_unreadable::RULE,
+    &tflite::tfl002_malformed_structure::RULE,
+    &tflite::tfl003_dangerous_flex_op::RULE,
+    &tflite::tfl004_flex_op::RULE,
+    &tflite::tfl005_custom_op::RULE,
+    &tflite::tfl006_buffer_out_of_bounds::RULE,
+    &tflite::tfl007_index_out_of_range::RULE,
+    &tflite::tfl008_metadata_code::RULE,
+    &tflite::tfl009_metadata_embedded_binary::RULE,
+    &tflite::tfl010_metadata_external_url::RULE,
     &tensorflow::tf001_python_op::RULE,
     &tensorflow::tf002_file_write_op::RULE,
     &tensorflow::tf003_file_read_op::RULE,
@@ -248,6 +259,16 @@ mod tests {
                 "TPL003 template-obfuscated-attribute-name",
                 "TPL004 template-code-execution",
                 "TPL005 template-not-analysed",
+                "TFL001 tflite-model-unreadable",
+                "TFL002 tflite-malformed-structure",
+                "TFL003 tflite-dangerous-flex-op",
+                "TFL004 tflite-flex-op",
+                "TFL005 tflite-custom-op",
+                "TFL006 tflite-buffer-out-of-bounds",
+                "TFL007 tflite-index-out-of-range",
+                "TFL008 tflite-metadata-code",
+                "TFL009 tflite-metadata-embedded-binary",
+                "TFL010 tflite-metadata-external-url",
                 "TF001 tf-python-op",
                 "TF002 tf-file-write-op",
                 "TF003 tf-file-read-op",

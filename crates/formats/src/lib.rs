@@ -38,6 +38,7 @@ pub mod sniff;
 pub mod tar;
 pub mod template;
 pub mod tensorflow;
+pub mod tflite;
 pub mod torch;
 pub mod zip;
 

@@ -116,6 +116,7 @@ impl ModelFormat {
                 | ModelFormat::SafeTensors
                 | ModelFormat::Gguf
                 | ModelFormat::Onnx
+                | ModelFormat::TfLite
 
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph

@@ -27,6 +27,8 @@ pub enum RuleFamily {
     Keras,
     /// `TPL`: Jinja templates (chat templates).
     Template,
+    /// `TFL`: TensorFlow Lite models.
+    TfLite,
     /// `TF`: TensorFlow SavedModels, MetaGraphs and GraphDefs.
     TensorFlow,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
@@ -47,6 +49,7 @@ impl RuleFamily {
             RuleFamily::Hdf5 => "HDF",
             RuleFamily::Keras => "KER",
             RuleFamily::Template => "TPL",
+            RuleFamily::TfLite => "TFL",
             RuleFamily::TensorFlow => "TF",
             RuleFamily::Scanner => "SCN",
         }

@@ -13,3 +13,4 @@ pub mod safetensors;
 pub mod scanner;
 pub mod template;
 pub mod tensorflow;
+pub mod tflite;

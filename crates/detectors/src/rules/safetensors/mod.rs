@@ -98,10 +98,12 @@ pub(crate) mod tests {
 
     /// `(path, [(rule, severity)])` for the manifest lines under `dir`.
     pub(crate) fn manifest(dir: &str) -> Vec<(String, Vec<(String, String)>)> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../testdata/expected-formats.tsv"
-        );
+        manifest_in("expected-formats.tsv", dir)
+    }
+
+    /// The same from the manifest `testdata/<name>`.
+    pub(crate) fn manifest_in(name: &str, dir: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let path = format!("{}/../../testdata/{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for line in text
