@@ -18,7 +18,9 @@ checkpoint shards.
     /tmp/venv-tf/bin/python testdata/gen/generate_tensorflow_fixtures.py
 """
 
+import codecs
 import json
+import marshal
 import os
 import shutil
 import struct
@@ -38,6 +40,8 @@ from tensorboard.compat.proto import (
     versions_pb2,
 )
 
+# What the Keras rules report for a Lambda whose bytecode calls os.system.
+KERAS_LAMBDA_FINDINGS = [("KER001", "CRITICAL")]
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tensorflow")
 TF_VERSION = "2.15.0"
 TF_GIT = "v2.15.0-rc1-8-g6887368d6d4"
@@ -485,6 +489,20 @@ def main():
         (0, "", "_tf_keras_layer", {"name": "lambda", "class_name": "Lambda",
                                      "config": {"function": "lambda x: __import__('os').system('echo sentrascan-fixture') or x"}}),
     ])), ("TF009", "HIGH"))
+    # A Keras 2 Lambda as `tf.keras` writes it (`func_dump`: base64 of the
+    # marshalled code object), handed to the Keras rules.
+    code = (lambda x: __import__("os").system("echo sentrascan-fixture") or x).__code__
+    dumped = codecs.encode(marshal.dumps(code), "base64").decode("ascii")
+    rel = "KER001_keras_metadata_lambda_bytecode"
+    expect(write(f"{rel}/keras_metadata.pb", keras_metadata([
+        (0, "", "_tf_keras_sequential", {"name": "sequential", "class_name": "Sequential", "config": {"name": "sequential", "layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32", "name": "input_1"}},
+            {"class_name": "Lambda", "config": {"name": "lambda", "trainable": True, "dtype": "float32",
+                                                "function": [dumped, None, None], "function_type": "lambda",
+                                                "module": "__main__", "output_shape": None, "output_shape_type": "raw",
+                                                "output_shape_module": None, "arguments": {}}}]},
+                                          "keras_version": "2.15.0", "backend": "tensorflow"}),
+    ])), *KERAS_LAMBDA_FINDINGS)
     expect(write("TF010_url_constant.pb", graphdef_with([
         const_str("url", "https://example.invalid/stage2"),
         node("out", "Identity", ["url"], T=a_type(S)),

@@ -99,7 +99,7 @@ impl Ctx<'_> {
     /// Parses and checks one configuration; `root` configs describe the
     /// model (SBOM facts). Embedded payloads (TorchModuleWrapper's pickled
     /// module) are analysed as members of the configuration.
-    fn keras_config(
+    pub(super) fn keras_config(
         &mut self,
         bytes: &[u8],
         location: &Location,

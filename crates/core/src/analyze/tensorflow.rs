@@ -46,6 +46,9 @@ impl Ctx<'_> {
             }
         };
         rules::check_tensorflow(&view, location, &mut self.out.findings);
+        if view.kind == TfKind::KerasMetadata {
+            self.keras_metadata_configs(&view, location);
+        }
         for (limit, value) in &view.limits_hit {
             self.limit(location, limit, *value);
         }
@@ -67,6 +70,24 @@ impl Ctx<'_> {
     ) {
         if let Some(f) = rules::check_tf_asset(location, name, data, format.as_str()) {
             self.out.findings.push(f);
+        }
+    }
+
+    /// Each Keras object's metadata is a layer or model configuration
+    /// (`{"class_name": …, "config": …}`): the Keras rules judge it.
+    fn keras_metadata_configs(&mut self, view: &TfView, location: &Location) {
+        self.out.scanners.insert("keras");
+        for (i, o) in view.keras_objects.iter().enumerate() {
+            if !o.identifier.starts_with("_tf_keras") || o.metadata.is_empty() {
+                continue;
+            }
+            let path = if o.node_path.is_empty() {
+                "root"
+            } else {
+                o.node_path.as_str()
+            };
+            let member = location.member(format!("<{path}>"));
+            self.keras_config(o.metadata.as_bytes(), &member, "metadata", 1, i == 0);
         }
     }
 

@@ -285,6 +285,21 @@ fn looks_like_meta_graph(b: &[u8]) -> bool {
     }
 }
 
+/// The fields of one message and where it starts in the file.
+struct Walk<'a> {
+    fields: wire::Fields<'a>,
+    base: u64,
+}
+
+impl<'a> Walk<'a> {
+    fn new(message: &'a [u8], base: u64) -> Self {
+        Walk {
+            fields: fields(message),
+            base,
+        }
+    }
+}
+
 /// Counters shared by the whole file.
 struct Reader<'l> {
     limits: &'l Limits,
@@ -339,6 +354,21 @@ impl Reader<'_> {
                     offset,
                     reason: e.to_string(),
                 });
+                None
+            }
+        }
+    }
+
+    /// The next field of `walk` with the file offset of its value; `None`
+    /// at the end, at a malformed field (recorded) or once time is up.
+    fn next_field<'a>(&mut self, walk: &mut Walk<'a>) -> Option<(wire::Field<'a>, u64)> {
+        if self.time_up() {
+            return None;
+        }
+        match walk.fields.next()? {
+            Ok(f) => Some((f, walk.base.saturating_add(f.payload as u64))),
+            Err(e) => {
+                self.malformed(walk.base, e);
                 None
             }
         }
@@ -400,18 +430,8 @@ impl Reader<'_> {
 
     fn graph(&mut self, b: &[u8], base: u64) -> Graph {
         let mut g = Graph::default();
-        for f in fields(b) {
-            if self.time_up() {
-                break;
-            }
-            let f = match f {
-                Ok(f) => f,
-                Err(e) => {
-                    self.malformed(base, e);
-                    break;
-                }
-            };
-            let at = base.saturating_add(f.payload as u64);
+        let mut walk = Walk::new(b, base);
+        while let Some((f, at)) = self.next_field(&mut walk) {
             match (f.number, f.value) {
                 (1, Value::Bytes(n)) => {
                     if let Some(node) = self.node(n, at) {
@@ -427,18 +447,8 @@ impl Reader<'_> {
     }
 
     fn library(&mut self, b: &[u8], base: u64, g: &mut Graph) {
-        for f in fields(b) {
-            if self.time_up() {
-                break;
-            }
-            let f = match f {
-                Ok(f) => f,
-                Err(e) => {
-                    self.malformed(base, e);
-                    break;
-                }
-            };
-            let at = base.saturating_add(f.payload as u64);
+        let mut walk = Walk::new(b, base);
+        while let Some((f, at)) = self.next_field(&mut walk) {
             match (f.number, f.value) {
                 (1, Value::Bytes(func)) => {
                     if self.functions >= self.limits.max_tf_functions {
@@ -465,18 +475,8 @@ impl Reader<'_> {
             offset: base,
             ..Function::default()
         };
-        for f in fields(b) {
-            if self.time_up() {
-                break;
-            }
-            let f = match f {
-                Ok(f) => f,
-                Err(e) => {
-                    self.malformed(base, e);
-                    break;
-                }
-            };
-            let at = base.saturating_add(f.payload as u64);
+        let mut walk = Walk::new(b, base);
+        while let Some((f, at)) = self.next_field(&mut walk) {
             match (f.number, f.value) {
                 (1, Value::Bytes(sig)) => {
                     if let Some(s) = self.decode("function signature", sig, at) {
@@ -504,18 +504,8 @@ impl Reader<'_> {
             offset: base,
             ..MetaGraph::default()
         };
-        for f in fields(b) {
-            if self.time_up() {
-                break;
-            }
-            let f = match f {
-                Ok(f) => f,
-                Err(e) => {
-                    self.malformed(base, e);
-                    break;
-                }
-            };
-            let at = base.saturating_add(f.payload as u64);
+        let mut walk = Walk::new(b, base);
+        while let Some((f, at)) = self.next_field(&mut walk) {
             match (f.number, f.value) {
                 (1, Value::Bytes(info)) => m.info = self.decode("meta_info_def", info, at),
                 (2, Value::Bytes(g)) => m.graph = self.graph(g, at),
@@ -589,17 +579,8 @@ pub fn parse(data: &[u8], kind: TfKind, limits: &Limits) -> Result<TfView, TfErr
         }
         TfKind::MetaGraph => view.meta_graphs.push(r.meta_graph(data, 0)),
         TfKind::SavedModel => {
-            for f in fields(data) {
-                if r.time_up() {
-                    break;
-                }
-                let f = match f {
-                    Ok(f) => f,
-                    Err(e) => {
-                        r.malformed(0, e);
-                        break;
-                    }
-                };
+            let mut walk = Walk::new(data, 0);
+            while let Some((f, at)) = r.next_field(&mut walk) {
                 match (f.number, f.value) {
                     (1, Value::Varint(v)) => view.schema_version = Some(v as i64),
                     (2, Value::Bytes(m)) => {
@@ -607,7 +588,7 @@ pub fn parse(data: &[u8], kind: TfKind, limits: &Limits) -> Result<TfView, TfErr
                             r.hit("max_tf_meta_graphs", MAX_META_GRAPHS as u64);
                             break;
                         }
-                        let mg = r.meta_graph(m, f.payload as u64);
+                        let mg = r.meta_graph(m, at);
                         view.meta_graphs.push(mg);
                     }
                     _ => {}
@@ -615,24 +596,15 @@ pub fn parse(data: &[u8], kind: TfKind, limits: &Limits) -> Result<TfView, TfErr
             }
         }
         TfKind::KerasMetadata => {
-            for f in fields(data) {
-                if r.time_up() {
-                    break;
-                }
-                let f = match f {
-                    Ok(f) => f,
-                    Err(e) => {
-                        r.malformed(0, e);
-                        break;
-                    }
-                };
+            let mut walk = Walk::new(data, 0);
+            while let Some((f, at)) = r.next_field(&mut walk) {
                 if let (1, Value::Bytes(b)) = (f.number, f.value) {
                     if r.nodes >= limits.max_tf_nodes {
                         r.hit("max_tf_nodes", limits.max_tf_nodes);
                         break;
                     }
                     r.nodes = r.nodes.saturating_add(1);
-                    if let Some(o) = r.decode("keras object", b, f.payload as u64) {
+                    if let Some(o) = r.decode("keras object", b, at) {
                         view.keras_objects.push(o);
                     }
                 }
