@@ -212,7 +212,7 @@ impl<'l> Ctx<'l> {
         zip_view: Option<&ZipView>,
     ) -> ModelFormat {
         let sniffed = sniff(data);
-        let format = match refine(data, sniffed, zip_view) {
+        let mut format = match refine(data, sniffed, zip_view) {
             // ONNX has no magic number: the extension says which parser to try.
             ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
@@ -245,7 +245,9 @@ impl<'l> Ctx<'l> {
                         Some(view) => self.zip(data, view, location, format, depth),
                         None => match zip::parse(data, self.limits) {
                             Ok(view) => {
-                                self.zip(data, &view, location, format_of_view(&view), depth)
+                                // The directory refines the format (`.keras`, PyTorch).
+                                format = format_of_view(&view);
+                                self.zip(data, &view, location, format, depth)
                             }
                             Err(zip::ZipError::TooManyEntries { limit, .. }) => {
                                 self.limit(location, "max_archive_entries", limit as u64)

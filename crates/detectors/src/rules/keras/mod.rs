@@ -329,11 +329,9 @@ fn check_object(o: &KerasObject, location: &Location, out: &mut Vec<Finding>) {
     let module = o.module.as_deref().filter(|m| !m.is_empty());
     // A dangerous module or a gadget is worse than "custom".
     if module.is_some() || class.contains('.') {
-        match names::classify_callable(module, class) {
-            r @ (Reach::Dangerous { .. } | Reach::Gadget { .. }) => {
-                return report(r, &n, true, location, out);
-            }
-            _ => {}
+        let r = names::classify_callable(module, class);
+        if matches!(r, Reach::Dangerous { .. } | Reach::Gadget { .. }) {
+            return report(r, &n, true, location, out);
         }
     }
     let why = match module {
