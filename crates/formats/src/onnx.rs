@@ -263,11 +263,11 @@ pub fn parse(data: &[u8]) -> Result<OnnxView, OnnxError> {
         b.view.graph_name = text(&g.name);
         b.view.inputs = g.input.iter().take(MAX_VALUES).map(summary).collect();
         b.view.outputs = g.output.iter().take(MAX_VALUES).map(summary).collect();
-        b.graph(g, "main", top.nth(7, 0).unwrap_or(0));
+        b.graph(g, "main", top.first(7).unwrap_or(0));
     }
     for (i, f) in model.functions.iter().enumerate() {
         let path = format!("function:{}.{}", text(&f.domain), text(&f.name));
-        let at = top.nth(25, i).unwrap_or(0);
+        let at = top.functions.get(i).copied().unwrap_or(0);
         b.push_text(format!("{path}.doc_string"), &f.doc_string, at, true);
         for (n, node) in f.node.iter().enumerate() {
             b.node(node, n, &path, at);
@@ -377,25 +377,30 @@ impl Builder<'_> {
 
     /// Model-level strings, located by their own fields.
     fn top_texts(&mut self, model: &proto::ModelProto, top: &wire::TopOffsets) {
-        let at = |field, nth| top.nth(field, nth).unwrap_or(0);
-        self.push_text(
-            "producer_name".into(),
-            &model.producer_name,
-            at(2, 0),
-            false,
-        );
+        let at = |field| top.first(field).unwrap_or(0);
+        self.push_text("producer_name".into(), &model.producer_name, at(2), false);
         self.push_text(
             "producer_version".into(),
             &model.producer_version,
-            at(3, 0),
+            at(3),
             false,
         );
-        self.push_text("domain".into(), &model.domain, at(4, 0), false);
-        self.push_text("doc_string".into(), &model.doc_string, at(6, 0), false);
+        self.push_text("domain".into(), &model.domain, at(4), false);
+        self.push_text("doc_string".into(), &model.doc_string, at(6), false);
         for (i, m) in model.metadata_props.iter().enumerate() {
             let key = format!("metadata_props.{}", text(&m.key));
-            self.push_text(key.clone(), &m.key, at(14, i), false);
-            self.push_text(key, &m.value, at(14, i), false);
+            self.push_text(
+                key.clone(),
+                &m.key,
+                top.metadata_props.get(i).copied().unwrap_or(0),
+                false,
+            );
+            self.push_text(
+                key,
+                &m.value,
+                top.metadata_props.get(i).copied().unwrap_or(0),
+                false,
+            );
         }
     }
 

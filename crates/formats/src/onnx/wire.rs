@@ -118,21 +118,38 @@ pub(super) enum Stop {
     Limit { limit: &'static str, value: u64 },
 }
 
-/// Where the top-level fields of the model are.
+/// Where the top-level fields of the model are: the first occurrence of
+/// each scalar field, and every `metadata_props` and `functions` entry
+/// (which the budget counts as messages).
 #[derive(Debug, Default)]
 pub(super) struct TopOffsets {
-    /// `(field number, offset of its tag)` in file order.
-    pub fields: Vec<(u64, u64)>,
+    /// Offsets of the first tag of fields 1 to 7, by number.
+    first: [Option<u64>; 8],
+    pub metadata_props: Vec<u64>,
+    pub functions: Vec<u64>,
 }
 
 impl TopOffsets {
-    /// Offset of the `nth` occurrence of `field`.
-    pub fn nth(&self, field: u64, nth: usize) -> Option<u64> {
-        self.fields
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .nth(nth)
-            .map(|(_, o)| *o)
+    fn record(&mut self, field: u64, wire: u64, at: u64) {
+        match (field, wire) {
+            // Length-delimited only: those are budgeted as messages.
+            (14, 2) => self.metadata_props.push(at),
+            (25, 2) => self.functions.push(at),
+            (14 | 25, _) => {}
+            (field, _) => {
+                if let Some(slot @ None) = usize::try_from(field)
+                    .ok()
+                    .and_then(|f| self.first.get_mut(f))
+                {
+                    *slot = Some(at);
+                }
+            }
+        }
+    }
+
+    /// Offset of the first tag of scalar field `field` (1 to 7).
+    pub fn first(&self, field: usize) -> Option<u64> {
+        self.first.get(field).copied().flatten()
     }
 }
 
@@ -243,8 +260,7 @@ pub(super) fn walk(
     while pos < data.len() {
         let tag = next_tag(data, &mut pos).map_err(|r| malformed(pos, r))?;
         if let Some(t) = top.as_deref_mut() {
-            t.fields
-                .push((tag.number, base.saturating_add(tag.at as u64)));
+            t.record(tag.number, tag.wire, base.saturating_add(tag.at as u64));
         }
         let declared = field(kind, tag.number);
         if tag.wire != 2 {
