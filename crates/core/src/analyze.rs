@@ -279,7 +279,6 @@ impl<'l> Ctx<'l> {
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
-            ModelFormat::Onnx => self.onnx(data, location, depth),
             ModelFormat::TfLite => self.tflite(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
 
