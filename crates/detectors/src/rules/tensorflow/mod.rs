@@ -44,9 +44,11 @@ pub(crate) const FAMILY: RuleFamily = RuleFamily::TensorFlow;
 
 /// Nodes visited when following one path input back to its sources.
 const MAX_TRACE_NODES: usize = 64;
-/// Strings handed to the payload rules per file, and bytes of each.
+/// Strings handed to the payload rules per file, bytes of each, and bytes
+/// in total (a graph can hold millions of string constants).
 const MAX_TEXTS: usize = 20_000;
 const MAX_TEXT_BYTES: usize = 64 << 10;
+const MAX_TEXTS_TOTAL_BYTES: usize = 16 << 20;
 
 /// Where a node sits: the main graph or a library function.
 pub(crate) struct Site<'a> {
@@ -168,7 +170,7 @@ impl<'a> Scope<'a> {
 /// the view are the engine's to report.
 pub fn check_tensorflow(view: &TfView, location: &Location, out: &mut Vec<Finding>) {
     let mut customs: BTreeMap<&str, CustomOp> = BTreeMap::new();
-    let mut texts: Vec<(String, String, u64)> = Vec::new();
+    let mut texts = Texts::default();
     for mg in &view.meta_graphs {
         let g = &mg.graph;
         let functions: BTreeSet<&str> = g
@@ -238,6 +240,7 @@ pub fn check_tensorflow(view: &TfView, location: &Location, out: &mut Vec<Findin
         push_text(&mut texts, &key, o.metadata.as_bytes(), 0);
     }
     let texts: Vec<MetadataText<'_>> = texts
+        .list
         .iter()
         .map(|(key, text, offset)| MetadataText {
             key,
@@ -329,7 +332,7 @@ const PLAIN_ATTRS: &[&str] = &[
 ];
 
 /// String constants and string attributes of a node.
-fn node_texts(node: &NodeDef, offset: u64, texts: &mut Vec<(String, String, u64)>) {
+fn node_texts(node: &NodeDef, offset: u64, texts: &mut Texts) {
     for (name, v) in &node.attr {
         if PLAIN_ATTRS.contains(&name.as_str()) {
             continue;
@@ -355,8 +358,15 @@ fn node_texts(node: &NodeDef, offset: u64, texts: &mut Vec<(String, String, u64)
     }
 }
 
-fn push_text(texts: &mut Vec<(String, String, u64)>, key: &str, s: &[u8], offset: u64) {
-    if texts.len() >= MAX_TEXTS || s.len() < 4 {
+/// Strings collected for the payload rules: `(where, text, offset)`.
+#[derive(Default)]
+struct Texts {
+    list: Vec<(String, String, u64)>,
+    bytes: usize,
+}
+
+fn push_text(texts: &mut Texts, key: &str, s: &[u8], offset: u64) {
+    if texts.list.len() >= MAX_TEXTS || texts.bytes >= MAX_TEXTS_TOTAL_BYTES || s.len() < 4 {
         return;
     }
     let s = s.get(..s.len().min(MAX_TEXT_BYTES)).unwrap_or(s);
@@ -369,7 +379,8 @@ fn push_text(texts: &mut Vec<(String, String, u64)>, key: &str, s: &[u8], offset
             .unwrap_or(""),
         Err(_) => return,
     };
-    texts.push((key.to_string(), text.to_string(), offset));
+    texts.bytes = texts.bytes.saturating_add(text.len());
+    texts.list.push((key.to_string(), text.to_string(), offset));
 }
 
 #[cfg(test)]
