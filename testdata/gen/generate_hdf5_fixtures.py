@@ -26,6 +26,13 @@ def out(name):
     return os.path.join(ROOT, name)
 
 
+def patch(src, dst, edits):
+    data = bytearray(open(src, "rb").read())
+    for at, b in edits:
+        data[at : at + len(b)] = b
+    open(dst, "wb").write(bytes(data))
+
+
 def keras2_config():
     return {
         "class_name": "Sequential",
@@ -143,6 +150,34 @@ def malicious():
     data = open(src, "rb").read()
     with open(out("HDF002_truncated.h5"), "wb") as fh:
         fh.write(data[: len(data) * 2 // 5])
+
+    # A superblock version no library writes: nothing can be read.
+    patch(src, out("HDF001_superblock_version_7.h5"), [(8, b"\x07")])
+
+    # A link name containing `/` (libhdf5 refuses to create one): to a path
+    # lookup it looks like /model_weights/dense, to a walker it is one link.
+    tmp = out("tmp_link_name.h5")
+    with h5py.File(tmp, "w") as f:
+        f.create_group("model_weights")
+        f.create_group("model_weights_dense")
+    data = bytearray(open(tmp, "rb").read())
+    os.remove(tmp)
+    at = data.index(b"model_weights_dense\x00")
+    data[at + len("model_weights")] = ord("/")
+    open(out("HDF007_link_name_with_slash.h5"), "wb").write(bytes(data))
+
+    # A filter id that libhdf5 loads from a plugin (32001, Blosc): written
+    # with gzip, then the filter pipeline's id and name rewritten.
+    tmp = out("tmp_filter.h5")
+    with h5py.File(tmp, "w") as f:
+        f.create_dataset("kernel", data=np.arange(64, dtype="float32"), chunks=(16,), compression="gzip")
+    data = bytearray(open(tmp, "rb").read())
+    os.remove(tmp)
+    at = data.index(b"deflate\x00")
+    assert data[at - 8 : at - 6] == b"\x01\x00", data[at - 8 : at]
+    data[at - 8 : at - 6] = (32001).to_bytes(2, "little")
+    data[at : at + 8] = b"blosc\x00\x00\x00"
+    open(out("HDF009_filter_plugin_blosc.h5"), "wb").write(bytes(data))
 
     # A user block holding a pickle (a polyglot: h5py opens the HDF5 part,
     # pickle.load the head).
