@@ -28,6 +28,11 @@ const MAX_DEPTH: u32 = 256;
 const MAX_LAMBDAS: u64 = 10_000;
 /// Encoded bytecode or blob length accepted (a Lambda is a few hundred bytes).
 const MAX_BLOB_CHARS: usize = 64 << 20;
+/// Characters of a key kept in a path, and of a whole path.
+const MAX_KEY_CHARS: usize = 64;
+const MAX_PATH_CHARS: usize = 512;
+/// Records of each kind (objects, callables, locations…) kept per config.
+const MAX_RECORDS: usize = 100_000;
 /// Strings longer than this are blobs, not locations.
 const MAX_LOCATION_CHARS: usize = 4096;
 
@@ -230,11 +235,37 @@ struct Layer<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
+    if path.len() >= MAX_PATH_CHARS {
+        return path.to_string();
+    }
+    let key: String = key.chars().take(MAX_KEY_CHARS).collect();
+    let joined = if path.is_empty() {
+        key
     } else {
         format!("{path}.{key}")
+    };
+    cap_path(joined)
+}
+
+fn index(path: &str, i: usize) -> String {
+    if path.len() >= MAX_PATH_CHARS {
+        return path.to_string();
     }
+    cap_path(format!("{path}[{i}]"))
+}
+
+/// Paths are evidence, not keys: a hostile config with long keys nested
+/// deep must not make every recorded path long.
+fn cap_path(mut p: String) -> String {
+    if p.len() > MAX_PATH_CHARS {
+        let mut end = MAX_PATH_CHARS;
+        while !p.is_char_boundary(end) {
+            end = end.saturating_sub(1);
+        }
+        p.truncate(end);
+        p.push('…');
+    }
+    p
 }
 
 impl Walker {
@@ -261,11 +292,14 @@ impl Walker {
             Value::Object(m) => self.object(m, path, key, next, layer),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.value(item, &format!("{path}[{i}]"), key, next, layer);
+                    self.value(item, &index(path, i), key, next, layer);
                 }
             }
             Value::String(s) => {
                 if let Some(kind) = location_kind(s) {
+                    if self.out.locations.len() >= MAX_RECORDS {
+                        return self.limit("max_keras_config_records", MAX_RECORDS as u64);
+                    }
                     self.out.locations.push(ConfigLocation {
                         path: path.to_string(),
                         key: key.to_string(),
@@ -294,6 +328,9 @@ impl Walker {
         // Keys whose values this object consumed (blobs, bytecode): not walked again.
         let mut consumed: Vec<&str> = Vec::new();
         if let Some(class) = class {
+            if self.out.objects.len() >= MAX_RECORDS {
+                return self.limit("max_keras_config_records", MAX_RECORDS as u64);
+            }
             let s = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
             self.out.objects.push(KerasObject {
                 path: path.to_string(),
@@ -403,7 +440,7 @@ impl Walker {
                 for (i, item) in items.iter().enumerate().take(10_000) {
                     if let Value::String(s) = item {
                         self.callable(
-                            &format!("{path}[{i}]"),
+                            &index(path, i),
                             key,
                             None,
                             s,
@@ -440,6 +477,9 @@ impl Walker {
         kind: CallableKind,
         layer: Option<Layer<'_>>,
     ) {
+        if self.out.callables.len() >= MAX_RECORDS {
+            return self.limit("max_keras_config_records", MAX_RECORDS as u64);
+        }
         self.out.callables.push(CallableRef {
             path: path.to_string(),
             slot: slot.to_string(),
@@ -475,7 +515,7 @@ impl Walker {
             match (v, ty) {
                 (Value::Array(items), Some("lambda") | None) => {
                     if let Some(code) = items.first().filter(|c| c.is_string()) {
-                        self.lambda(code, &format!("{p}[0]"), slot, "", layer);
+                        self.lambda(code, &index(&p, 0), slot, "", layer);
                         consumed.push(slot_key.as_str());
                     }
                 }
@@ -559,6 +599,9 @@ impl Walker {
                 .ok_or_else(|| "a list that is not bytes".to_string()),
             _ => Err("neither base64 text nor a byte list".to_string()),
         };
+        if self.out.blobs.len() >= MAX_RECORDS {
+            return self.limit("max_keras_config_records", MAX_RECORDS as u64);
+        }
         self.out.blobs.push(EmbeddedBlob {
             path: path.to_string(),
             layer_class: layer.class.to_string(),
@@ -782,6 +825,22 @@ mod tests {
         assert!(parse_config(deep.as_bytes()).is_ok());
         let deeper = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
         assert!(parse_config(deeper.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn long_keys_do_not_make_long_paths() {
+        let key = "k".repeat(100_000);
+        let json = format!(
+            r#"{{"{key}": {{"{key}": [{}]}}}}"#,
+            vec![r#""https://x.example/a""#; 1000].join(",")
+        );
+        let c = parse_config(json.as_bytes()).unwrap();
+        assert_eq!(c.locations.len(), 1000);
+        assert!(
+            c.locations
+                .iter()
+                .all(|l| l.path.len() <= MAX_PATH_CHARS + 3)
+        );
     }
 
     #[test]
