@@ -10,7 +10,9 @@ use sentrascan_core::{Digests, ScanOptions, Scanner};
 use sentrascan_report::OutputFormat;
 use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
 
+mod baseline;
 mod cache;
+mod policy;
 mod sbom;
 mod sources;
 
@@ -39,6 +41,9 @@ enum Command {
     },
     /// List, clear or prune the download cache of remote sources.
     Cache(cache::CacheArgs),
+    /// Record an approved model as a baseline, to detect drift later
+    /// (`scan --baseline FILE`).
+    Baseline(baseline::BaselineArgs),
     /// Compare SBOMs or read one into the normalised inventory.
     Sbom(sbom::SbomArgs),
 }
@@ -54,6 +59,8 @@ struct ScanArgs {
     fetch: sources::FetchArgs,
     #[command(flatten)]
     sbom: sbom::ScanSbomArgs,
+    #[command(flatten)]
+    gate: policy::GateArgs,
     /// Report format (default: text on a terminal, JSON otherwise).
     #[arg(long, short = 'f', value_enum)]
     format: Option<Format>,
@@ -147,32 +154,10 @@ fn cache_root(given: Option<&PathBuf>) -> Option<PathBuf> {
     Some(base.join("sentrascan-model"))
 }
 
-/// `512MiB`, `2G`, `1000000`: a byte count with an optional unit.
+/// `512MiB`, `2G`, `1000000`: a byte count with an optional unit (the
+/// policy file's `max_file_size` reads sizes the same way).
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (examples: 512MiB, 2G, 1000000)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" => 1_000,
-        "kib" => 1 << 10,
-        "m" | "mb" => 1_000_000,
-        "mib" => 1 << 20,
-        "g" | "gb" => 1_000_000_000,
-        "gib" => 1 << 30,
-        "t" | "tb" => 1_000_000_000_000,
-        "tib" => 1 << 40,
-        other => {
-            return Err(format!(
-                "unknown size unit `{other}` (use B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)"
-            ));
-        }
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("`{s}` is too large"))
+    sentrascan_policy::parse_size(s)
 }
 
 #[derive(Subcommand)]
@@ -191,6 +176,8 @@ enum Format {
     Json,
     Markdown,
     Text,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -230,11 +217,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan(args),
         Command::Rules { command } => rules(command),
         Command::Cache(args) => cache::run(args),
+        Command::Baseline(args) => baseline::run(args),
         Command::Sbom(args) => sbom::run(args),
     }
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<u8> {
+    let gate_policy = policy::load_policy(&args.gate)?;
     let mut options = ScanOptions {
         fail_threshold: args.fail_on.unwrap_or(Severity::Medium),
         strict: args.strict,
@@ -269,7 +258,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     if let Some(v) = args.max_compression_ratio {
         l.max_compression_ratio = v;
     }
-    let report = if sources::any_remote(&args.paths) {
+    let mut report = if sources::any_remote(&args.paths) {
         let root = (!args.no_cache)
             .then(|| cache_root(args.cache_dir.as_ref()))
             .flatten();
@@ -279,10 +268,20 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         Scanner::new(options).scan_paths(&args.paths)?
     };
     sbom::write_for_scan(&args.sbom, &report, &args.paths)?;
+    let judged = policy::judge(
+        &args.gate,
+        &gate_policy,
+        &mut report,
+        &args.paths,
+        args.fail_on,
+        args.strict,
+        args.sbom.sbom.as_deref(),
+    )?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = match args.format {
         Some(Format::Json) => OutputFormat::Json,
         Some(Format::Markdown) => OutputFormat::Markdown,
+        Some(Format::Sarif) => OutputFormat::Sarif,
         Some(Format::Text) => OutputFormat::Text {
             color: to_terminal && no_color_unset(),
         },
@@ -291,7 +290,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         },
         None => OutputFormat::Json,
     };
-    let rendered = sentrascan_report::render(&report, format);
+    let rendered = judged.render(&report, format);
     match &args.output {
         Some(path) => std::fs::write(path, rendered)
             .with_context(|| format!("cannot write {}", path.display()))?,

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use sentrascan_types::{FileStatus, ScanReport, Severity, Verdict};
+use sentrascan_types::{FileStatus, Severity, Verdict};
+
+use crate::Report;
 
 struct Paint {
     on: bool,
@@ -29,7 +31,8 @@ impl Paint {
     }
 }
 
-pub fn text(r: &ScanReport, color: bool) -> String {
+pub fn text(report: &Report<'_>, color: bool) -> String {
+    let r = report.scan;
     let p = Paint { on: color };
     let mut o = String::new();
     for file in &r.files {
@@ -57,7 +60,74 @@ pub fn text(r: &ScanReport, color: bool) -> String {
             let _ = writeln!(o, "  {} {} {}", p.sev(f.severity), f.rule, f.title);
             let _ = writeln!(o, "           at {}", f.location);
             let _ = writeln!(o, "           {}", f.description);
+            if let Some(a) = report
+                .gate
+                .and_then(|g| g.allowed.iter().find(|a| a.finding == f.id))
+            {
+                let why = a
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "           {}",
+                    p.wrap("2", &format!("allowed by {}{why}", a.entry))
+                );
+            }
         }
+    }
+    if let Some(d) = report.drift {
+        let _ = writeln!(
+            o,
+            "\n{} `{}` ({}): {}",
+            p.wrap("1", "Drift from baseline"),
+            d.baseline,
+            d.baseline_path,
+            if d.drifted {
+                "drift detected"
+            } else {
+                "no drift"
+            }
+        );
+        for c in &d.changes {
+            let _ = writeln!(o, "  {:<19} {}", c.kind.as_str(), c.message);
+        }
+    }
+    if let Some(g) = report.gate {
+        let _ = writeln!(o, "\n{} {}", p.wrap("1", "Policy"), g.policy);
+        for f in &g.failures {
+            let _ = writeln!(
+                o,
+                "  {} [{}] {}",
+                p.wrap("31", "failed"),
+                f.entry,
+                f.message
+            );
+        }
+        for a in &g.allowed {
+            let _ = writeln!(
+                o,
+                "  {} {} {} at {} by {}",
+                p.wrap("32", "allowed"),
+                a.severity,
+                a.rule,
+                a.location,
+                a.entry
+            );
+        }
+        for n in &g.notices {
+            let _ = writeln!(
+                o,
+                "  {} [{}] {}",
+                p.wrap("33", "notice"),
+                n.entry,
+                n.message
+            );
+        }
+    }
+    if let Some(path) = report.sbom_path {
+        let _ = writeln!(o, "\nSBOM written to {path}");
     }
     let s = &r.scan_result;
     let verdict = match s.verdict {

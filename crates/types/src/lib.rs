@@ -6,14 +6,21 @@
 //! detectors, encoders and front ends agree on one model without depending on
 //! each other.
 
+mod drift;
 mod finding;
+mod fingerprint;
 mod format;
+mod gate;
+mod paths;
 mod report;
 mod rule;
 mod severity;
 
+pub use drift::{DriftChange, DriftKind, DriftReport};
 pub use finding::{Evidence, Finding, Location};
 pub use format::ModelFormat;
+pub use gate::{GateAllowance, GateCheck, GateFailure, GateNotice, GateOutcome};
+pub use paths::relative_path;
 pub use report::{
     FileReport, FileStatus, FrameworkEvidence, ScanMetadata, ScanReport, ScanSummary, Verdict,
 };
