@@ -11,6 +11,8 @@ use sentrascan_formats::tensorflow::{self, TfKind};
 fuzz_target!(|data: &[u8]| {
     let _ = tensorflow::sniff(data);
     let _ = tensorflow::sniff_keras_metadata(data, "keras_metadata.pb");
+    let _ = tensorflow::sniff_named(data, "saved_model.pb");
+    let _ = tensorflow::sniff_named(data, "frozen.pb");
     let location = Location::file("saved_model.pb");
     let tiny = Limits {
         max_tf_nodes: 16,

@@ -433,6 +433,14 @@ def main():
         node("PyFunc", "PyFunc", ["x"], token=a_s("pyfunc_0"), Tin=a_types(F), Tout=a_types(F)),
         node("y", "Identity", ["PyFunc"], T=a_type(F)),
     ])), ("TF001", "CRITICAL"))
+    # The same graph with `versions` written before the nodes: TensorFlow
+    # parses fields in any order; the engine recognises it by its name.
+    g = graph([placeholder("x", F, -1),
+               node("PyFunc", "PyFunc", ["x"], token=a_s("pyfunc_0"), Tin=a_types(F), Tout=a_types(F))])
+    versions = g.versions.SerializeToString(deterministic=True)
+    g.ClearField("versions")
+    expect(write("TF001_pyfunc_reordered_fields.pb", field_bytes(4, versions) + g.SerializeToString(deterministic=True)),
+           ("TF001", "CRITICAL"))
     call = dense_call_fn(extra=[node("EagerPyFunc", "EagerPyFunc", ["inputs"], token=a_s("pyfunc_1"),
                                      Tin=a_types(F), Tout=a_types(F), is_async=attr_value_pb2.AttrValue(b=False))])
     rel = "TF001_eagerpyfunc_in_function"

@@ -220,6 +220,7 @@ impl<'l> Ctx<'l> {
             {
                 ModelFormat::TfKerasMetadata
             }
+            ModelFormat::Unknown if let Some(f) = tensorflow::named_format(data, name) => f,
             f => f,
         };
         if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {

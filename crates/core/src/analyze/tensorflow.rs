@@ -24,6 +24,11 @@ pub(crate) fn format_of_kind(kind: TfKind) -> ModelFormat {
     }
 }
 
+/// A TensorFlow file whose fields are out of the usual order, by its name.
+pub(crate) fn named_format(data: &[u8], name: &str) -> Option<ModelFormat> {
+    tensorflow::sniff_named(data, name).map(format_of_kind)
+}
+
 /// `keras_metadata.pb` has no structure of its own to sniff: its name decides.
 pub(crate) fn is_keras_metadata(data: &[u8], name: &str) -> bool {
     tensorflow::sniff_keras_metadata(data, name)

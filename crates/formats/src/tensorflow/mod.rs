@@ -193,6 +193,47 @@ fn leading_field(data: &[u8]) -> Option<(u32, Value<'_>, &[u8])> {
     }
 }
 
+/// A TensorFlow protobuf whose first field is not where TensorFlow's
+/// writers put it (TensorFlow's parser accepts fields in any order), named
+/// as TensorFlow files are: `saved_model.pb`, `*.pb`, `*.meta`. Every
+/// top-level field must have the type the message declares, and the file
+/// must hold a meta graph or a node with an op name.
+pub fn sniff_named(data: &[u8], name: &str) -> Option<TfKind> {
+    let lower = name.to_ascii_lowercase();
+    let kinds: &[TfKind] = if lower == "saved_model.pb" {
+        &[TfKind::SavedModel]
+    } else if lower.ends_with(".meta") {
+        &[TfKind::MetaGraph]
+    } else if lower.ends_with(".pb") || lower.ends_with(".graphdef") {
+        &[TfKind::GraphDef, TfKind::MetaGraph]
+    } else {
+        return None;
+    };
+    kinds.iter().copied().find(|k| top_level_fits(data, *k))
+}
+
+fn top_level_fits(data: &[u8], kind: TfKind) -> bool {
+    let mut evidence = false;
+    for f in fields(data).take(4096) {
+        let Ok(f) = f else { return false };
+        match (kind, f.number, f.value) {
+            (TfKind::SavedModel, 1, Value::Varint(_)) => {}
+            (TfKind::SavedModel, 2, Value::Bytes(m)) => {
+                evidence |= fields(head(m))
+                    .take(16)
+                    .all(|g| g.is_ok_and(|g| matches!(g.value, Value::Bytes(_))));
+            }
+            (TfKind::GraphDef, 1, Value::Bytes(n)) => evidence |= looks_like_node(n),
+            (TfKind::GraphDef, 2 | 4, Value::Bytes(_))
+            | (TfKind::GraphDef, 3, Value::Varint(_)) => {}
+            (TfKind::MetaGraph, 2, Value::Bytes(g)) => evidence |= looks_like_graph(g),
+            (TfKind::MetaGraph, 1 | 3..=9, Value::Bytes(_)) => {}
+            _ => return false,
+        }
+    }
+    evidence
+}
+
 /// `keras_metadata.pb`: a file of that name whose fields are all
 /// `SavedObject` messages with a string identifier.
 pub fn sniff_keras_metadata(data: &[u8], name: &str) -> bool {
@@ -610,6 +651,13 @@ pub fn parse(data: &[u8], kind: TfKind, limits: &Limits) -> Result<TfView, TfErr
                 }
             }
         }
+    }
+    if kind == TfKind::SavedModel && view.meta_graphs.is_empty() && r.problems.is_empty() {
+        r.problems.push(TfError::Undecodable {
+            what: "SavedModel",
+            offset: 0,
+            reason: "it holds no meta graph".into(),
+        });
     }
     view.limits_hit = r.limits_hit;
     view.problems = r.problems;

@@ -1,4 +1,4 @@
-use super::proto::{AttrValue, MetaInfoDef, TensorProto};
+use super::proto::{AttrValue, MetaInfoDef, TensorProto, VersionDef};
 use super::*;
 
 fn key(number: u32, wire_type: u8) -> Vec<u8> {
@@ -274,4 +274,30 @@ fn op_names() {
     assert!(!is_op_name(b""));
     assert!(!is_op_name(b"\n\x04"));
     assert!(!is_op_name(b"1abc"));
+}
+
+#[test]
+fn reordered_fields_are_recognised_by_name() {
+    let g = sample_graph();
+    // Versions first, then the nodes: TensorFlow accepts any field order.
+    let mut reordered = bytes_field(
+        4,
+        &VersionDef {
+            producer: 1,
+            min_consumer: 0,
+        }
+        .encode_to_vec(),
+    );
+    reordered.extend(&g);
+    assert_eq!(sniff(&reordered), None);
+    assert_eq!(sniff_named(&reordered, "frozen.pb"), Some(TfKind::GraphDef));
+    assert_eq!(sniff_named(&reordered, "notes.txt"), None);
+    // A SavedModel without its schema version.
+    let sm = bytes_field(2, &meta_graph_bytes(&g));
+    assert_eq!(sniff_named(&sm, "saved_model.pb"), Some(TfKind::SavedModel));
+    assert_eq!(sniff_named(b"hello world", "saved_model.pb"), None);
+    assert_eq!(sniff_named(&reordered, "x.meta"), None);
+    // A SavedModel with no meta graph is a problem, not a clean file.
+    let view = parse(&[0x08, 0x01], TfKind::SavedModel, &Limits::default()).unwrap();
+    assert_eq!(view.problems.len(), 1);
 }
