@@ -843,6 +843,35 @@ mod tests {
         );
     }
 
+    /// The committed fuzz corpora of `keras_config` and `pymarshal` decode
+    /// without panicking (libFuzzer found them interesting).
+    #[test]
+    fn fuzz_corpora_replay() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus");
+        let mut n = 0;
+        for (target, f) in [
+            (
+                "keras_config",
+                parse_config as fn(&[u8]) -> Result<KerasConfig, KerasError>,
+            ),
+            ("pymarshal", |d: &[u8]| {
+                let _ = pymarshal::decode_code(d);
+                Ok(KerasConfig::default())
+            }),
+        ] {
+            let Ok(dir) = std::fs::read_dir(format!("{root}/{target}")) else {
+                continue;
+            };
+            for e in dir.flatten() {
+                if let Ok(data) = std::fs::read(e.path()) {
+                    let _ = f(&data);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 0, "no corpus under {root}");
+    }
+
     #[test]
     fn metadata() {
         let m =

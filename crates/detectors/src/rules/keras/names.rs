@@ -472,6 +472,13 @@ const SAFE_CODE_NAMES: &[&str] = &[
 ];
 
 fn bytecode_reach(name: &str) -> Reach {
+    // Builtins that evaluate, import, open or reflect; `map` and `filter`
+    // only call what the code already holds.
+    if !matches!(name, "map" | "filter")
+        && let Some(d) = dangerous(pickle_globals::classify("builtins", name))
+    {
+        return d;
+    }
     if DANGEROUS_DUNDERS.contains(&name) {
         return Reach::Dangerous {
             entry: name.to_string(),
@@ -496,13 +503,6 @@ fn bytecode_reach(name: &str) -> Reach {
             category: *category,
             effect,
         };
-    }
-    // Builtins that evaluate, import, open or reflect; `map` and `filter`
-    // only call what the code already holds.
-    if !matches!(name, "map" | "filter")
-        && let Some(d) = dangerous(pickle_globals::classify("builtins", name))
-    {
-        return d;
     }
     if let Some((entry, category, effect)) =
         DANGEROUS_ATTRIBUTES.iter().find(|(n, _, _)| *n == name)
