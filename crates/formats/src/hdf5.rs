@@ -35,6 +35,8 @@ pub const MAX_ANOMALIES: usize = 1_000;
 const MAX_DTYPE_DEPTH: u32 = 16;
 /// Elements kept per attribute value.
 const MAX_ATTR_ELEMENTS: u64 = 1 << 20;
+/// Direct blocks indexed per fractal heap.
+const MAX_HEAP_BLOCKS: usize = 1 << 20;
 /// Dimensions accepted in a dataspace (HDF5 allows 32).
 const MAX_RANK: u8 = 32;
 
@@ -979,7 +981,7 @@ impl<'a> Parser<'a> {
         seen_blocks.insert(addr);
         while let Some((caddr, clen)) = pending.pop() {
             self.tick(1)?;
-            if !seen_blocks.insert(caddr) || !self.seen_nodes.insert(caddr ^ (1 << 63)) {
+            if !seen_blocks.insert(caddr) {
                 return Err(Stop::Bad(
                     Hdf5AnomalyKind::StructureCycle,
                     format!("continuation block at address {caddr} is reached twice"),
@@ -1162,7 +1164,7 @@ impl<'a> Parser<'a> {
                     is_group = true;
                     let r = self.link(m.data);
                     if let Some((name, target)) = self.note(r, path, rel, what)? {
-                        self.add_link(path, m.at, name, target, &mut links, &mut link_names);
+                        self.add_link(path, m.at, name, target, &mut links, &mut link_names)?;
                     }
                 }
                 MSG_LINK_INFO => {
@@ -1179,7 +1181,7 @@ impl<'a> Parser<'a> {
                                     target,
                                     &mut links,
                                     &mut link_names,
-                                );
+                                )?;
                             }
                         }
                     }
@@ -1189,7 +1191,7 @@ impl<'a> Parser<'a> {
                     let r = self.symbol_table(m.data, path);
                     if let Some(list) = self.note(r, path, rel, what)? {
                         for (name, target) in list {
-                            self.add_link(path, m.at, name, target, &mut links, &mut link_names);
+                            self.add_link(path, m.at, name, target, &mut links, &mut link_names)?;
                         }
                     }
                 }
@@ -1247,6 +1249,13 @@ impl<'a> Parser<'a> {
         if self.attrs > self.lim.max_attributes {
             return self.limit("hdf5_max_attributes", self.lim.max_attributes as u64);
         }
+        let kept = match &a.value {
+            Hdf5Value::String(v) | Hdf5Value::Other(v) => v.len(),
+            Hdf5Value::Strings(v) => v.iter().map(|x| x.len().saturating_add(24)).sum(),
+            Hdf5Value::Ints(v) => v.len().saturating_mul(8),
+            Hdf5Value::Floats(v) => v.len().saturating_mul(8),
+        };
+        self.charge((kept as u64).saturating_add(a.name.len() as u64))?;
         obj.attributes.push(a);
         Ok(())
     }
@@ -1259,7 +1268,8 @@ impl<'a> Parser<'a> {
         target: LinkTarget,
         links: &mut Links,
         names: &mut HashSet<String>,
-    ) {
+    ) -> R<()> {
+        self.charge(name.len() as u64)?;
         if name.is_empty() || name == "." || name.contains('/') {
             self.anomaly(
                 Hdf5AnomalyKind::BadLinkName,
@@ -1289,6 +1299,7 @@ impl<'a> Parser<'a> {
                 format!("link `{name}` has user-defined link type {t}"),
             ),
         }
+        Ok(())
     }
 
     // ----- messages ------------------------------------------------------
@@ -1737,12 +1748,17 @@ impl<'a> Parser<'a> {
             self.hit("hdf5_max_attribute_bytes", self.lim.max_attribute_bytes);
             return Ok(false);
         }
-        self.stored = self.stored.saturating_add(n);
-        if self.stored > self.lim.max_stored_bytes {
-            self.hit("hdf5_max_stored_bytes", self.lim.max_stored_bytes);
-            return Ok(false);
-        }
         Ok(true)
+    }
+
+    /// Charges `n` bytes kept in the view (names, values) against the total
+    /// budget: a heap object named by many records is copied each time.
+    fn charge(&mut self, n: u64) -> R<()> {
+        self.stored = self.stored.saturating_add(n).saturating_add(16);
+        if self.stored > self.lim.max_stored_bytes {
+            return self.limit("hdf5_max_stored_bytes", self.lim.max_stored_bytes);
+        }
+        Ok(())
     }
 
     fn link(&mut self, data: &[u8]) -> R<(String, LinkTarget)> {
@@ -2081,6 +2097,9 @@ impl<'a> Parser<'a> {
                 self.tick(1)?;
                 let child = c.uint(self.so)?;
                 if r < t.max_direct_rows {
+                    if heap.blocks.len() >= MAX_HEAP_BLOCKS {
+                        return self.limit("hdf5_max_heap_blocks", MAX_HEAP_BLOCKS as u64);
+                    }
                     if !self.undef(child) && child != 0 {
                         heap.blocks
                             .push((offset, self.base.saturating_add(child), size));
@@ -2873,6 +2892,21 @@ mod fixture_tests {
             Some(Hdf5Value::Other(_))
         ));
         assert_eq!(v.limits_hit, [("hdf5_max_attribute_bytes", 100)]);
+        assert!(!v.complete);
+    }
+
+    #[test]
+    fn kept_bytes_are_bounded_in_total() {
+        let data = fixture("benign_keras2_model_superblock0.h5");
+        let v = parse_with(
+            &data,
+            &Hdf5Limits {
+                max_stored_bytes: 200,
+                ..lim()
+            },
+        )
+        .unwrap();
+        assert_eq!(v.limits_hit, [("hdf5_max_stored_bytes", 200)]);
         assert!(!v.complete);
     }
 
