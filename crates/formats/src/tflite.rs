@@ -1235,10 +1235,11 @@ impl Parser<'_> {
     }
 }
 
-/// Identifiers (`[A-Za-z][A-Za-z0-9_]*`) that are whole length-prefixed
-/// strings: the byte before holds their length, as in a flexbuffer string
-/// or a protobuf string field. Node names such as `save/RestoreV2` are one
-/// string and do not yield `RestoreV2`.
+/// Op names in a Flex operator's custom options: the first identifier
+/// (`[A-Za-z][A-Za-z0-9_]*`) that is a whole length-prefixed string (the
+/// flexbuffer's op name, written first), and every one stored as NodeDef
+/// field 2 (`op`: tag 0x12, then the length). Node names (field 1) and
+/// strings such as `save/RestoreV2` do not count.
 fn length_prefixed_identifiers(bytes: &[u8]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0usize;
@@ -1258,7 +1259,14 @@ fn length_prefixed_identifiers(bytes: &[u8]) -> Vec<String> {
             .and_then(|p| bytes.get(p))
             .is_some_and(|&l| usize::from(l) == run);
         let word = bytes.get(i..i.saturating_add(run)).unwrap_or(&[]);
-        if prefixed && word.first().is_some_and(u8::is_ascii_alphabetic) {
+        let op_field = i
+            .checked_sub(2)
+            .and_then(|p| bytes.get(p))
+            .is_some_and(|&t| t == 0x12);
+        if prefixed
+            && (out.is_empty() || op_field)
+            && word.first().is_some_and(u8::is_ascii_alphabetic)
+        {
             let w = String::from_utf8_lossy(word).into_owned();
             if !out.contains(&w) {
                 out.push(w);
@@ -1616,16 +1624,13 @@ mod tests {
     fn flex_operators_carry_their_nodedef_op() {
         let view = parse(&fixture("TFL003_flex_nodedef_op_renamed.tflite")).unwrap();
         assert_eq!(view.flex_operators.len(), 1);
-        assert_eq!(
-            view.flex_operators[0].embedded_ops,
-            ["AddV2", "node", "ReadFile"]
-        );
+        assert_eq!(view.flex_operators[0].embedded_ops, ["AddV2", "ReadFile"]);
         assert_eq!(view.flex_operators[0].path, "subgraphs[0].operators[2]");
     }
 
     #[test]
     fn length_prefixed_identifiers_only() {
-        let b = b"\x05AddV2\x00\x0esave/RestoreV2\x08ReadFile\x04x1y\x031ab";
+        let b = b"\x05AddV2\x00\x0a\x04node\x0esave/RestoreV2\x12\x08ReadFile\x04x1y\x08WriteFile";
         assert_eq!(length_prefixed_identifiers(b), ["AddV2", "ReadFile"]);
     }
 

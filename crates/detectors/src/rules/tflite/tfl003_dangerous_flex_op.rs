@@ -20,11 +20,13 @@ pub static RULE: RuleMeta = RuleMeta {
     docs: r#"## What it does
 Looks at every operator code whose custom name starts with `Flex`: the
 Flex delegate runs the TensorFlow op named after the prefix
-(`FlexReadFile` runs `ReadFile`). Ops that read or write files
-(`ReadFile`, `WriteFile`, `MatchingFiles`, `Save`/`Restore` variants,
-`MergeV2Checkpoints`, record readers, `ImmutableConst`, …) are HIGH; ops
-that run Python (`PyFunc`, `EagerPyFunc`, …) or load native code
-(`LoadLibrary`) are CRITICAL; `Print`/`PrintV2` are MEDIUM. The delegate
+(`FlexReadFile` runs `ReadFile`). The op is classified with the
+TensorFlow rules' op table: ops that run Python (`PyFunc`, `EagerPyFunc`,
+…) or load native code (`LoadLibrary`) are CRITICAL; ops that read or
+write files (`ReadFile`, `WriteFile`, `MatchingFiles`, record readers and
+datasets, `ImmutableConst`, …), checkpoint ops (`Save`/`Restore`
+variants, `MergeV2Checkpoints`: a TFLite model has no checkpoint) and
+network ops (`Rpc*`, data service) are HIGH; `Abort` is MEDIUM. The delegate
 actually runs the op of the serialized `NodeDef` in the operator's custom
 options, so those are read too: an operator coded `FlexAddV2` whose
 NodeDef says `ReadFile` is reported as `ReadFile`.
