@@ -1,16 +1,0 @@
-
-7
-xPlaceholder*
-dtype0*
-shape:ÿÿÿÿÿÿÿÿÿ
-E
-PyFuncPyFuncx*
-Tin
-2*
-Tout
-2*
-token
-pyfunc_0
-
-yIdentityPyFunc*
-T0"í
