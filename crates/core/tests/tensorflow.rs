@@ -24,11 +24,25 @@ fn facts_and_frameworks_of_a_saved_model() {
     assert_eq!(m["tensorflow.version"], "2.15.0");
     assert_eq!(m["tensorflow.tags"], "serve");
     assert_eq!(m["tensorflow.signatures"], "serving_default");
-    assert_eq!(m["tensorflow.signature.serving_default.inputs"], "input_1:float32");
-    assert_eq!(m["tensorflow.signature.serving_default.outputs"], "dense:float32");
+    assert_eq!(
+        m["tensorflow.signature.serving_default.inputs"],
+        "input_1:float32"
+    );
+    assert_eq!(
+        m["tensorflow.signature.serving_default.outputs"],
+        "dense:float32"
+    );
     assert_eq!(m["tensorflow.function_count"], "3");
-    assert!(m["tensorflow.ops"].contains("SaveV2:1"), "{}", m["tensorflow.ops"]);
-    let tf = file.frameworks.iter().find(|f| f.name == "tensorflow").unwrap();
+    assert!(
+        m["tensorflow.ops"].contains("SaveV2:1"),
+        "{}",
+        m["tensorflow.ops"]
+    );
+    let tf = file
+        .frameworks
+        .iter()
+        .find(|f| f.name == "tensorflow")
+        .unwrap();
     assert_eq!(tf.version.as_deref(), Some("2.15.0"));
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert_eq!(report.scan_result.verdict, Verdict::Pass);
@@ -57,7 +71,10 @@ fn a_python_op_in_a_function_names_the_function() {
         .expect("scan runs");
     let f = report.findings.iter().find(|f| f.rule == "TF001").unwrap();
     assert_eq!(f.severity, Severity::Critical);
-    assert_eq!(f.evidence["scope"], "function `__inference_serving_default_61`");
+    assert_eq!(
+        f.evidence["scope"],
+        "function `__inference_serving_default_61`"
+    );
     assert_eq!(f.evidence["token"], "pyfunc_1");
 }
 
