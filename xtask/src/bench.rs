@@ -236,6 +236,78 @@ fn safetensors_file(path: &Path, tensors: usize, per: usize) -> anyhow::Result<(
     Ok(())
 }
 
+/// An ONNX model directory: `model.onnx`, a chain of `Add` nodes over
+/// `tensors` float32 initializers of `per` bytes each, whose data lives in
+/// `model.onnx.data` beside it (what `onnx.save(..., save_as_external_data=True)`
+/// writes). The protobuf is written by hand.
+fn onnx_external(dir: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
+    fn varint(mut v: u64, out: &mut Vec<u8>) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    fn int(field: u64, v: u64, out: &mut Vec<u8>) {
+        varint(field << 3, out);
+        varint(v, out);
+    }
+    fn bytes(field: u64, b: &[u8], out: &mut Vec<u8>) {
+        varint((field << 3) | 2, out);
+        varint(b.len() as u64, out);
+        out.extend_from_slice(b);
+    }
+    fn entry(k: &str, v: &str) -> Vec<u8> {
+        let mut e = Vec::new();
+        bytes(1, k.as_bytes(), &mut e);
+        bytes(2, v.as_bytes(), &mut e);
+        e
+    }
+    fn value_info(name: &str) -> Vec<u8> {
+        let mut v = Vec::new();
+        bytes(1, name.as_bytes(), &mut v);
+        bytes(2, &[0x0a, 0x02, 0x08, 0x01], &mut v); // tensor(float)
+        v
+    }
+    fs::create_dir_all(dir)?;
+    let mut graph = Vec::new();
+    let mut prev = "x".to_string();
+    for i in 0..tensors {
+        let mut node = Vec::new();
+        bytes(1, prev.as_bytes(), &mut node);
+        bytes(1, format!("w{i}").as_bytes(), &mut node);
+        prev = format!("h{i}");
+        bytes(2, prev.as_bytes(), &mut node);
+        bytes(3, format!("add{i}").as_bytes(), &mut node);
+        bytes(4, b"Add", &mut node);
+        bytes(1, &node, &mut graph);
+    }
+    bytes(2, b"bench", &mut graph);
+    for i in 0..tensors {
+        let mut t = Vec::new();
+        int(1, (per / 4) as u64, &mut t);
+        int(2, 1, &mut t);
+        bytes(8, format!("w{i}").as_bytes(), &mut t);
+        bytes(13, &entry("location", "model.onnx.data"), &mut t);
+        bytes(13, &entry("offset", &(i * per).to_string()), &mut t);
+        bytes(13, &entry("length", &per.to_string()), &mut t);
+        int(14, 1, &mut t);
+        bytes(5, &t, &mut graph);
+    }
+    bytes(11, &value_info("x"), &mut graph);
+    bytes(12, &value_info(&prev), &mut graph);
+    let mut model = Vec::new();
+    int(1, 8, &mut model);
+    bytes(2, b"sentrascan-bench", &mut model);
+    bytes(7, &graph, &mut model);
+    bytes(8, &[0x10, 17], &mut model); // opset_import { version: 17 }
+    fs::write(dir.join("model.onnx"), model)?;
+    let mut w = BufWriter::with_capacity(8 << 20, File::create(dir.join("model.onnx.data"))?);
+    write_tensors(&mut w, tensors, per)?;
+    w.flush()?;
+    Ok(())
+}
+
 /// A GGUF v3 file: llama metadata with a chat template, `tensors` float32
 /// tensors of `per` bytes each, 32-byte aligned.
 fn gguf_file(path: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
@@ -577,11 +649,18 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             data.join(format!("hf_repo_{}m", repo >> 20)),
             repo,
         ),
+        (
+            "ONNX + external data",
+            data.join(format!("onnx_external_{}m", (big / 2) >> 20)),
+            big / 2,
+        ),
     ];
     for (label, path, size) in &workloads {
         let done = path.join(".complete");
         let ready = match *label {
-            "Repository of small files" | "Hugging Face-style repository" => done.exists(),
+            "Repository of small files"
+            | "Hugging Face-style repository"
+            | "ONNX + external data" => done.exists(),
             _ => fs::metadata(path)
                 .map(|m| m.len() >= *size as u64)
                 .unwrap_or(false),
@@ -600,6 +679,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             }
             "Hugging Face-style repository" => {
                 mixed_repo(path, *size)?;
+                fs::write(&done, b"")?;
+            }
+            "ONNX + external data" => {
+                onnx_external(path, 500, size / 500)?;
                 fs::write(&done, b"")?;
             }
             _ => torch_checkpoint(path, 16, size / 16)?,
