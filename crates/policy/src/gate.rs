@@ -76,9 +76,10 @@ impl Gate<'_, '_> {
     fn allowlisted(&self, file: &FileReport) -> Option<String> {
         let a = &self.policy.allowlist;
         if let Some(sha) = &file.sha256
-            && let Some(i) = a.hashes.iter().position(|h| h.eq_ignore_ascii_case(sha)) {
-                return Some(format!("allowlist.hashes[{i}] (sha256:{})", a.hashes[i]));
-            }
+            && let Some(i) = a.hashes.iter().position(|h| h.eq_ignore_ascii_case(sha))
+        {
+            return Some(format!("allowlist.hashes[{i}] (sha256:{})", a.hashes[i]));
+        }
         a.models
             .iter()
             .position(|g| g.value.is_match(&file.path))
@@ -197,29 +198,29 @@ impl Gate<'_, '_> {
             }
             let sel = &policy.rules;
             if let Some(select) = &sel.select
-                && !select.iter().any(|s| s.value.matches(f)) {
-                    if would_fail {
-                        self.allow(f, "rules.select (rule not selected)".into(), None);
-                    }
-                    continue;
+                && !select.iter().any(|s| s.value.matches(f))
+            {
+                if would_fail {
+                    self.allow(f, "rules.select (rule not selected)".into(), None);
                 }
+                continue;
+            }
             if let Some(ig) = sel.ignore.iter().find(|s| s.value.matches(f)) {
                 if would_fail {
                     self.allow(f, format!("rules.ignore: {}", ig.text), None);
                 }
                 continue;
             }
-            if external
-                && let Some((name, true)) = external_rule {
-                    if would_fail {
-                        self.allow(
-                            f,
-                            format!("format_rules.{name}.allow_external_data: true"),
-                            None,
-                        );
-                    }
-                    continue;
+            if external && let Some((name, true)) = external_rule {
+                if would_fail {
+                    self.allow(
+                        f,
+                        format!("format_rules.{name}.allow_external_data: true"),
+                        None,
+                    );
                 }
+                continue;
+            }
             if let Some(b) = blocked {
                 let entry = format!("block_issues: {}", b.text);
                 self.fail_finding(f, GateCheck::Blocked, entry, "blocked by the policy");
@@ -231,12 +232,11 @@ impl Gate<'_, '_> {
                 }
                 continue;
             }
-            if external
-                && let Some((name, false)) = external_rule {
-                    let entry = format!("format_rules.{name}.allow_external_data: false");
-                    self.fail_finding(f, GateCheck::Format, entry, "external data is not allowed");
-                    continue;
-                }
+            if external && let Some((name, false)) = external_rule {
+                let entry = format!("format_rules.{name}.allow_external_data: false");
+                self.fail_finding(f, GateCheck::Format, entry, "external data is not allowed");
+                continue;
+            }
             if over {
                 let why = format!("at or above {threshold}");
                 self.fail_finding(f, GateCheck::Severity, threshold_entry, &why);
@@ -306,26 +306,28 @@ impl Gate<'_, '_> {
             }
             if let Some(rule) = format_rule {
                 if let Some(max) = rule.max_file_size
-                    && file.size > max {
-                        self.fail(
-                            GateCheck::Format,
-                            format!("format_rules.{name}.max_file_size"),
-                            Some(&file.path),
-                            format!(
-                                "{} is {} bytes, more than the {max} allowed for {name} files",
-                                file.path, file.size
-                            ),
-                        );
-                    }
+                    && file.size > max
+                {
+                    self.fail(
+                        GateCheck::Format,
+                        format!("format_rules.{name}.max_file_size"),
+                        Some(&file.path),
+                        format!(
+                            "{} is {} bytes, more than the {max} allowed for {name} files",
+                            file.path, file.size
+                        ),
+                    );
+                }
                 if rule.allow_external_data == Some(false)
-                    && let Some(k) = file.metadata.keys().find(|k| k.contains("external_data")) {
-                        self.fail(
-                            GateCheck::Format,
-                            format!("format_rules.{name}.allow_external_data: false"),
-                            Some(&file.path),
-                            format!("{} references external data (`{k}`)", file.path),
-                        );
-                    }
+                    && let Some(k) = file.metadata.keys().find(|k| k.contains("external_data"))
+                {
+                    self.fail(
+                        GateCheck::Format,
+                        format!("format_rules.{name}.allow_external_data: false"),
+                        Some(&file.path),
+                        format!("{} references external data (`{k}`)", file.path),
+                    );
+                }
             }
         }
         incomplete

@@ -259,9 +259,10 @@ impl Reader<'_> {
         let text = v.scalar().unwrap_or_default();
         let upper = text.to_ascii_uppercase();
         if THRESHOLDS.contains(&upper.as_str())
-            && let Ok(s) = upper.parse() {
-                return Ok(s);
-            }
+            && let Ok(s) = upper.parse()
+        {
+            return Ok(s);
+        }
         self.err(
             v,
             format!(
