@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sentrascan_core::{ScanPart, Scanner};
+use sentrascan_core::{Digests, ScanOptions, ScanPart, Scanner};
 use sentrascan_sources::{Fetcher, Settings, Source};
 use sentrascan_types::ScanReport;
 
@@ -50,7 +50,11 @@ pub fn scan(
     quiet: bool,
 ) -> ScanReport {
     let started = Instant::now();
+    let wanted = scanner.options().hashes;
     let mut settings = Settings {
+        sha256: wanted.sha256,
+        sha1: wanted.sha1,
+        md5: wanted.md5,
         cache_dir: cache_root.as_deref().map(downloads_dir),
         stream: fetch.stream,
         progress: !quiet && std::io::stderr().is_terminal(),
@@ -63,6 +67,15 @@ pub fn scan(
     if let Some(t) = fetch.download_timeout {
         settings.read_timeout = Duration::from_secs(t.max(1));
     }
+    // A streamed file was hashed as it arrived: it is scanned without a
+    // second read for digests (zip containers excepted, whose stored
+    // members' CRCs ride on that read), and without the verdict cache,
+    // which would hash it again to look it up.
+    let light = Scanner::new(ScanOptions {
+        hashes: Digests::NONE,
+        verdict_cache: None,
+        ..scanner.options().clone()
+    });
     let mut fetcher: Option<Result<Fetcher, String>> = None;
     let mut parts = Vec::new();
     for arg in paths {
@@ -108,7 +121,21 @@ pub fn scan(
             let label = format!("[{}/{n}]", i + 1);
             match f.fetch(file, &label) {
                 Ok(local) => {
-                    let mut report = scanner.scan_file_as(&local.path, &file.display);
+                    let d = &local.digests;
+                    let hashed = (!wanted.sha256 || !d.sha256.is_empty())
+                        && (!wanted.sha1 || d.sha1.is_some())
+                        && (!wanted.md5 || d.md5.is_some());
+                    let mut report = if local.streamed && hashed && !is_zip(&local.path) {
+                        let mut r = light.scan_file_as(&local.path, &file.display);
+                        for fr in &mut r.files {
+                            fr.sha256 = wanted.sha256.then(|| d.sha256.clone());
+                            fr.sha1 = d.sha1.clone();
+                            fr.md5 = d.md5.clone();
+                        }
+                        r
+                    } else {
+                        scanner.scan_file_as(&local.path, &file.display)
+                    };
                     for fr in &mut report.files {
                         fr.metadata.extend(file.metadata.clone());
                         if local.from_cache {
@@ -130,6 +157,15 @@ pub fn scan(
         .collect::<Vec<_>>()
         .join(", ");
     scanner.combine(model_path, parts, started)
+}
+
+/// Starts like a zip archive (PyTorch checkpoints, .keras, .npz).
+fn is_zip(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && magic == *b"PK\x03\x04"
 }
 
 fn failed(path: &str, message: String) -> ScanPart {

@@ -18,6 +18,15 @@ fn cli(srv: &TestServer, cache: &std::path::Path) -> Command {
     c
 }
 
+fn run(srv: &TestServer, cache: &std::path::Path, args: &[&str]) -> std::process::Output {
+    cli(srv, cache).args(args).output().unwrap()
+}
+
+/// `cache list --json`.
+fn cache_list(srv: &TestServer, cache: &std::path::Path) -> Value {
+    serde_json::from_slice(&run(srv, cache, &["cache", "list", "--json"]).stdout).unwrap()
+}
+
 fn report(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -41,10 +50,7 @@ fn file<'a>(r: &'a Value, path: &str) -> &'a Value {
 fn hub_repository_is_scanned_and_pinned() {
     let srv = TestServer::start(default_files());
     let cache = tempfile::tempdir().unwrap();
-    let out = cli(&srv, cache.path())
-        .args(["scan", "hf://org/repo", "-f", "json"])
-        .output()
-        .unwrap();
+    let out = run(&srv, cache.path(), &["scan", "hf://org/repo", "-f", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -71,54 +77,47 @@ fn hub_repository_is_scanned_and_pinned() {
     assert_eq!(finding["location_detail"]["file"], pkl);
 
     // Second run: from the cache, and `cache list` shows both files.
-    let out = cli(&srv, cache.path())
-        .args(["scan", "hf://org/repo", "-f", "json"])
-        .output()
-        .unwrap();
+    let out = run(&srv, cache.path(), &["scan", "hf://org/repo", "-f", "json"]);
     let r = report(&out);
     assert_eq!(file(&r, &pkl)["metadata"]["source.cached"], "true");
-    let out = cli(&srv, cache.path())
-        .args(["cache", "list", "--json"])
-        .output()
-        .unwrap();
-    let entries: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = cache_list(&srv, cache.path());
     assert_eq!(entries.as_array().unwrap().len(), 2, "{entries:#}");
-    let out = cli(&srv, cache.path())
-        .args(["cache", "clear"])
-        .output()
-        .unwrap();
+    let out = run(&srv, cache.path(), &["cache", "clear"]);
     assert!(out.status.success());
-    let out = cli(&srv, cache.path())
-        .args(["cache", "list", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-        serde_json::json!([])
-    );
+    assert_eq!(cache_list(&srv, cache.path()), serde_json::json!([]));
 }
 
 #[test]
 fn stream_and_no_cache_leave_nothing_behind() {
     let srv = TestServer::start(default_files());
+    let pkl = format!("hf://org/repo@{COMMIT}/weights/model.pkl");
+    let mut digests = Vec::new();
     for flag in ["--stream", "--no-cache"] {
         let cache = tempfile::tempdir().unwrap();
-        let out = cli(&srv, cache.path())
-            .args(["scan", "hf://org/repo", "-f", "json", flag])
-            .output()
-            .unwrap();
+        let out = run(
+            &srv,
+            cache.path(),
+            &["scan", "hf://org/repo", "-f", "json", flag],
+        );
         assert_eq!(out.status.code(), Some(1), "{flag}");
-        assert_eq!(report(&out)["files"].as_array().unwrap().len(), 2);
-        let out = cli(&srv, cache.path())
-            .args(["cache", "list", "--json"])
-            .output()
-            .unwrap();
+        let r = report(&out);
+        assert_eq!(r["files"].as_array().unwrap().len(), 2);
+        // Streamed files are hashed while they arrive, not by the engine:
+        // the digests must be the engine's.
+        let f = file(&r, &pkl);
+        assert_eq!(f["sha256"], sha256(&malicious_pickle()));
+        digests.push((f["sha256"].clone(), f["sha1"].clone(), f["md5"].clone()));
         assert_eq!(
-            serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+            cache_list(&srv, cache.path()),
             serde_json::json!([]),
             "{flag}"
         );
     }
+    assert!(
+        digests[0].1.is_string() && digests[0].2.is_string(),
+        "{digests:?}"
+    );
+    assert_eq!(digests[0], digests[1]);
 }
 
 #[test]
@@ -127,8 +126,10 @@ fn failures_end_their_file_and_keep_the_rest() {
     let cache = tempfile::tempdir().unwrap();
     let ok = format!("{}/files/config.json", srv.url());
     let missing = format!("{}/files/missing.bin", srv.url());
-    let out = cli(&srv, cache.path())
-        .args([
+    let out = run(
+        &srv,
+        cache.path(),
+        &[
             "scan",
             "-f",
             "json",
@@ -137,9 +138,8 @@ fn failures_end_their_file_and_keep_the_rest() {
             &missing,
             "gopher://x/y",
             "hf://org/private",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let r = report(&out);
     // Fetched and looked at (a lone config is not a model: skipped, not in error).
@@ -171,10 +171,11 @@ fn failures_end_their_file_and_keep_the_rest() {
 fn mlflow_model_by_alias() {
     let srv = TestServer::start(default_files());
     let cache = tempfile::tempdir().unwrap();
-    let out = cli(&srv, cache.path())
-        .args(["scan", "models:/fraud@champion", "-f", "json"])
-        .output()
-        .unwrap();
+    let out = run(
+        &srv,
+        cache.path(),
+        &["scan", "models:/fraud@champion", "-f", "json"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let r = report(&out);
     let f = file(&r, "models:/fraud/3/data/model.pkl");

@@ -76,7 +76,9 @@ impl std::fmt::Debug for Locator {
 pub struct Fetched {
     /// The file, named as in the source.
     pub path: PathBuf,
-    pub sha256: String,
+    /// As [`Settings`] asked; SHA-256 always for a cached file. SHA-1 and
+    /// MD5 only for a file downloaded now (not served from the cache).
+    pub digests: crate::digest::FileDigests,
     pub size: u64,
     /// Served from the cache without a download.
     pub from_cache: bool,
@@ -220,7 +222,10 @@ impl Fetcher {
                 link_or_copy(&blob, &target)?;
                 return Ok(Fetched {
                     path: target,
-                    sha256: entry.sha256,
+                    digests: crate::digest::FileDigests {
+                        sha256: entry.sha256,
+                        ..Default::default()
+                    },
                     size: entry.size,
                     from_cache: true,
                     streamed: false,
@@ -233,15 +238,25 @@ impl Fetcher {
             Progress::new(self.settings.progress, format!("{label} {}", file.display));
         let out = std::fs::File::create(&target).map_err(|e| SourceError::io(&target, e))?;
         let etag = known.as_ref().and_then(|(e, _)| e.etag.clone());
+        let want256 = self.settings.sha256 || cache.is_some() || file.expected_sha256.is_some();
         let got = match &file.locator {
             Locator::Http { url, auth } => {
                 self.http
-                    .download(url, auth, etag.as_deref(), &out, &mut progress)
+                    .download(url, auth, etag.as_deref(), &out, &mut progress, want256)
                     .await?
             }
-            Locator::Object { store, path, url } => {
-                Some(object::download(self, store.as_ref(), path, url, &out, &mut progress).await?)
-            }
+            Locator::Object { store, path, url } => Some(
+                object::download(
+                    self,
+                    store.as_ref(),
+                    path,
+                    url,
+                    &out,
+                    &mut progress,
+                    want256,
+                )
+                .await?,
+            ),
         };
         progress.finish();
         drop(out);
@@ -254,7 +269,10 @@ impl Fetcher {
             link_or_copy(&blob, &target)?;
             return Ok(Fetched {
                 path: target,
-                sha256: entry.sha256,
+                digests: crate::digest::FileDigests {
+                    sha256: entry.sha256,
+                    ..Default::default()
+                },
                 size: entry.size,
                 from_cache: true,
                 streamed: false,
@@ -262,12 +280,12 @@ impl Fetcher {
             });
         };
         if let Some(want) = &file.expected_sha256
-            && !want.eq_ignore_ascii_case(&got.sha256)
+            && !want.eq_ignore_ascii_case(&got.digests.sha256)
         {
             return Err(SourceError::Checksum {
                 url: file.display.clone(),
                 expected: want.clone(),
-                actual: got.sha256,
+                actual: got.digests.sha256,
             });
         }
         if let Some(commit) = &file.expected_commit
@@ -282,6 +300,9 @@ impl Fetcher {
                 format!("the server sent commit {served}, not the pinned {commit}"),
             ));
         }
+        // A file whose size was unknown until it arrived (a plain URL) and
+        // that is over the threshold is not kept either.
+        let cache = cache.filter(|_| got.size <= self.settings.stream_threshold);
         if let (Some(c), Some((key, _))) = (cache, &file.cache_key) {
             // Into the cache, then linked back for the scan.
             let blob = c.insert(
@@ -289,14 +310,14 @@ impl Fetcher {
                 &file.display,
                 got.etag.clone(),
                 &target,
-                &got.sha256,
+                &got.digests.sha256,
                 got.size,
             )?;
             link_or_copy(&blob, &target)?;
         }
         Ok(Fetched {
             path: target,
-            sha256: got.sha256,
+            digests: got.digests,
             size: got.size,
             from_cache: false,
             streamed: cache.is_none(),

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use sha2::{Digest, Sha256};
 
 use crate::error::SourceError;
 use crate::progress::Progress;
@@ -54,7 +53,7 @@ impl Auth {
 #[derive(Debug, Clone)]
 pub(crate) struct Downloaded {
     pub size: u64,
-    pub sha256: String,
+    pub digests: crate::digest::FileDigests,
     pub etag: Option<String>,
     /// Headers of the final response (after redirects).
     pub headers: HeaderMap,
@@ -276,6 +275,7 @@ impl Http {
         if_none_match: Option<&str>,
         out: &std::fs::File,
         progress: &mut Progress,
+        want256: bool,
     ) -> Result<Option<Downloaded>, SourceError> {
         let headers: Vec<(HeaderName, String)> = if_none_match
             .map(|e| (reqwest::header::IF_NONE_MATCH, e.to_string()))
@@ -283,7 +283,10 @@ impl Http {
             .collect();
         let mut backoff = Backoff::new(self.settings.backoff);
         loop {
-            match self.download_once(url, auth, &headers, out, progress).await {
+            match self
+                .download_once(url, auth, &headers, out, progress, want256)
+                .await
+            {
                 Ok(v) => return Ok(v),
                 Err(Attempt::Final(e)) => return Err(e),
                 Err(Attempt::Transient(e, after)) => {
@@ -302,6 +305,7 @@ impl Http {
         headers: &[(HeaderName, String)],
         out: &std::fs::File,
         progress: &mut Progress,
+        want256: bool,
     ) -> Result<Option<Downloaded>, Attempt> {
         {
             let resp = self
@@ -330,7 +334,8 @@ impl Http {
                 .map(str::to_string);
             let headers = resp.headers().clone();
             let mut resp = resp;
-            let mut sha = Sha256::new();
+            let mut pipe =
+                crate::digest::DigestPipe::new(want256, self.settings.sha1, self.settings.md5);
             let mut size = 0u64;
             let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
             while let Some(chunk) = resp
@@ -346,7 +351,7 @@ impl Http {
                         limit,
                     }));
                 }
-                sha.update(&chunk);
+                pipe.feed(&chunk);
                 writer
                     .write_all(&chunk)
                     .map_err(|e| Attempt::Final(SourceError::io("<download>", e)))?;
@@ -357,7 +362,7 @@ impl Http {
                 .map_err(|e| Attempt::Final(SourceError::io("<download>", e)))?;
             Ok(Some(Downloaded {
                 size,
-                sha256: hex(&sha.finalize()),
+                digests: pipe.finish(want256, self.settings.sha1, self.settings.md5),
                 etag,
                 headers,
             }))

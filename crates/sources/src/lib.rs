@@ -19,6 +19,7 @@
 //! ```
 
 mod cache;
+mod digest;
 mod error;
 mod fetch;
 mod hf;
@@ -31,6 +32,7 @@ mod settings;
 mod source;
 
 pub use cache::{Cache, CacheEntry, PruneSummary};
+pub use digest::FileDigests;
 pub use error::SourceError;
 pub use fetch::{Fetched, Fetcher, RemoteFile};
 pub use settings::{Env, STREAM_THRESHOLD, Settings, default_cache_dir};

@@ -11,11 +11,10 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use object_store::path::Path as ObjPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig};
-use sha2::{Digest, Sha256};
 
 use crate::error::SourceError;
 use crate::fetch::{Fetcher, Freshness, Locator, RemoteFile, safe_name};
-use crate::http::{Downloaded, hex};
+use crate::http::Downloaded;
 use crate::progress::Progress;
 use crate::settings::{Env, Settings};
 use crate::source::ObjectScheme;
@@ -275,6 +274,7 @@ pub(crate) async fn download(
     url: &str,
     out: &std::fs::File,
     progress: &mut Progress,
+    want256: bool,
 ) -> Result<Downloaded, SourceError> {
     let got = store.get(path).await.map_err(|e| object_error(url, e))?;
     let limit = f.settings.max_download_bytes;
@@ -289,7 +289,7 @@ pub(crate) async fn download(
     let etag = got.meta.e_tag.clone();
     progress.restart(Some(total));
     let mut stream = got.into_stream();
-    let mut sha = Sha256::new();
+    let mut pipe = crate::digest::DigestPipe::new(want256, f.settings.sha1, f.settings.md5);
     let mut size = 0u64;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
     while let Some(chunk) = stream.next().await {
@@ -302,7 +302,7 @@ pub(crate) async fn download(
                 limit,
             });
         }
-        sha.update(&chunk);
+        pipe.feed(&chunk);
         w.write_all(&chunk)
             .map_err(|e| SourceError::io("<download>", e))?;
         progress.advance(chunk.len() as u64);
@@ -310,7 +310,7 @@ pub(crate) async fn download(
     w.flush().map_err(|e| SourceError::io("<download>", e))?;
     Ok(Downloaded {
         size,
-        sha256: hex(&sha.finalize()),
+        digests: pipe.finish(want256, f.settings.sha1, f.settings.md5),
         etag,
         headers: Default::default(),
     })

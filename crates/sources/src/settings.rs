@@ -27,6 +27,11 @@ pub struct Settings {
     pub retries: u32,
     /// First wait between attempts; doubled each time.
     pub backoff: Duration,
+    /// Digests computed while downloading. SHA-256 is computed regardless
+    /// when the file goes to the cache or has a digest to match.
+    pub sha256: bool,
+    pub sha1: bool,
+    pub md5: bool,
     /// Draw progress on standard error.
     pub progress: bool,
     /// No warnings on standard error.
@@ -46,6 +51,9 @@ impl Default for Settings {
             read_timeout: Duration::from_secs(60),
             retries: 3,
             backoff: Duration::from_millis(500),
+            sha256: true,
+            sha1: false,
+            md5: false,
             progress: false,
             quiet: false,
             env,

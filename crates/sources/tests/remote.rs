@@ -55,7 +55,7 @@ fn hub_repository_is_pinned_to_its_commit() {
     // the request if the token followed it.
     let got = f.fetch(pkl, "").unwrap();
     assert_eq!(std::fs::read(&got.path).unwrap(), malicious_pickle());
-    assert_eq!(got.sha256, sha256(&malicious_pickle()));
+    assert_eq!(got.digests.sha256, sha256(&malicious_pickle()));
     assert!(!got.from_cache);
     drop(got);
     // Pinned to a commit: the second fetch is served from the cache without
@@ -286,4 +286,26 @@ fn object_stores_name_missing_credentials() {
         let e = f.list(&src(uri)).unwrap_err().to_string();
         assert!(e.contains(var), "{uri}: {e}");
     }
+}
+
+#[test]
+fn large_files_are_streamed_without_asking() {
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let mut s = settings(&srv, Some(cache.path()), &[]);
+    s.stream_threshold = 42; // the pickle (43 bytes) is larger, the config (40) smaller
+    let f = Fetcher::new(s).unwrap();
+    // Size known from the listing (the Hub) or only once downloaded (a URL).
+    let hub = f.list(&src("hf://org/repo")).unwrap();
+    let url = f
+        .list(&src(&format!("{}/files/model.pkl", srv.url())))
+        .unwrap();
+    for file in [&hub[1], &url[0]] {
+        let got = f.fetch(file, "").unwrap();
+        assert!(got.streamed, "{}", file.display);
+    }
+    assert!(!f.fetch(&hub[0], "").unwrap().streamed);
+    let kept: Vec<_> = f.cache().unwrap().list().unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].source.ends_with("/config.json"));
 }

@@ -27,7 +27,11 @@ impl Drop for Moto {
 
 fn start_moto() -> Option<Moto> {
     let bin = std::env::var("MOTO_SERVER_BIN").unwrap_or_else(|_| "moto_server".into());
-    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
     let child = match Command::new(&bin)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
@@ -91,13 +95,18 @@ fn settings(port: u16, cache: Option<&std::path::Path>) -> Settings {
 }
 
 fn put(port: u16, objects: &[(&str, &[u8])]) {
-    assert_eq!(raw(port, "PUT", "/models-bucket"), Some(200), "create bucket");
+    assert_eq!(
+        raw(port, "PUT", "/models-bucket"),
+        Some(200),
+        "create bucket"
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let s = settings(port, None);
-    let (store, _) = sentrascan_sources::object_store_for(&s, ObjectScheme::S3, "models-bucket").unwrap();
+    let (store, _) =
+        sentrascan_sources::object_store_for(&s, ObjectScheme::S3, "models-bucket").unwrap();
     rt.block_on(async {
         for (k, v) in objects {
             store
@@ -125,7 +134,10 @@ fn s3_prefixes_objects_and_cache() {
     let f = Fetcher::new(settings(moto.port, Some(cache.path()))).unwrap();
 
     // A prefix is listed recursively, with or without the trailing slash.
-    for uri in ["s3://models-bucket/prod/fraud/", "s3://models-bucket/prod/fraud"] {
+    for uri in [
+        "s3://models-bucket/prod/fraud/",
+        "s3://models-bucket/prod/fraud",
+    ] {
         let files = f.list(&Source::parse(uri).unwrap()).unwrap();
         let shown: Vec<_> = files.iter().map(|x| x.display.as_str()).collect();
         assert_eq!(
@@ -139,7 +151,9 @@ fn s3_prefixes_objects_and_cache() {
         );
     }
     // The whole bucket.
-    let all = f.list(&Source::parse("s3://models-bucket").unwrap()).unwrap();
+    let all = f
+        .list(&Source::parse("s3://models-bucket").unwrap())
+        .unwrap();
     assert_eq!(all.len(), 4);
 
     // One object; downloaded, hashed, cached by ETag and size.
@@ -150,7 +164,7 @@ fn s3_prefixes_objects_and_cache() {
     assert_eq!(one[0].name, "model.pkl");
     assert!(one[0].metadata.contains_key("source.etag"));
     let got = f.fetch(&one[0], "").unwrap();
-    assert_eq!(got.sha256, sha256(&pkl));
+    assert_eq!(got.digests.sha256, sha256(&pkl));
     assert_eq!(std::fs::read(&got.path).unwrap(), pkl);
     drop(got);
     assert!(f.fetch(&one[0], "").unwrap().from_cache);
@@ -164,7 +178,10 @@ fn s3_prefixes_objects_and_cache() {
         .list(&Source::parse("s3://no-such-bucket/x").unwrap())
         .unwrap_err();
     assert!(
-        matches!(e, SourceError::NotFound { .. } | SourceError::ObjectStore { .. }),
+        matches!(
+            e,
+            SourceError::NotFound { .. } | SourceError::ObjectStore { .. }
+        ),
         "{e}"
     );
     // Credentials stay out of messages.
