@@ -214,3 +214,56 @@ fn secrets_stay_out_of_reports_and_logs() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(file(&report(&out), &url)["metadata"]["source.type"], "http");
 }
+
+#[test]
+fn s3_prefix_end_to_end() {
+    let Some(moto) = common::moto::start_moto() else {
+        return;
+    };
+    let pkl = malicious_pickle();
+    common::moto::put_objects(
+        moto.port,
+        "models",
+        &[
+            ("fraud/v3/model.pkl", &pkl),
+            ("fraud/v3/config.json", CONFIG),
+        ],
+    );
+    let srv = TestServer::start(default_files());
+    let cache = tempfile::tempdir().unwrap();
+    let out = cli(&srv, cache.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env(
+            "AWS_ENDPOINT_URL",
+            format!("http://127.0.0.1:{}", moto.port),
+        )
+        .env("AWS_ALLOW_HTTP", "true")
+        .args(["scan", "-f", "json", "s3://models/fraud/v3/"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = report(&out);
+    let f = file(&r, "s3://models/fraud/v3/model.pkl");
+    assert_eq!(f["max_severity"], "CRITICAL");
+    assert_eq!(f["metadata"]["source.type"], "s3");
+    file(&r, "s3://models/fraud/v3/config.json");
+    // Without credentials: the variable is named, nothing is scanned.
+    let out = run(
+        &srv,
+        cache.path(),
+        &["scan", "-f", "json", "s3://models/fraud/v3/"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let m = report(&out)["files"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(m.contains("AWS_ACCESS_KEY_ID"), "{m}");
+}
