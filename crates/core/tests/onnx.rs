@@ -102,3 +102,14 @@ fn python_operator_evidence() {
         "Graph calls Python operator `ai.onnx.contrib::PyOp` running `os.system`"
     );
 }
+
+#[test]
+fn lfs_pointer_named_onnx_is_inconclusive_not_malformed() {
+    let pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:0123\nsize 1000\n";
+    let report = Scanner::default().scan_bytes("model.onnx", pointer);
+    assert!(report.findings.iter().all(|f| f.rule != "ONNX011"));
+    assert_eq!(report.scan_result.verdict, Verdict::Inconclusive);
+    // Garbage under the same name is reported as an unreadable model.
+    let report = Scanner::default().scan_bytes("model.onnx", b"\x0a\x05abc");
+    assert!(report.findings.iter().any(|f| f.rule == "ONNX011"));
+}

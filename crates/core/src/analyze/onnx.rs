@@ -66,6 +66,13 @@ pub(crate) fn is_onnx_name(name: &str) -> bool {
 impl Ctx<'_> {
     pub(super) fn onnx(&mut self, data: &[u8], location: &Location, depth: u32) {
         self.out.scanners.insert("onnx");
+        if data.starts_with(b"version https://git-lfs.github.com/spec/") {
+            // A clone without LFS: the model itself is not here.
+            return self.inconclusive(
+                location,
+                "a Git LFS pointer, not the ONNX model it stands for".into(),
+            );
+        }
         let view = match onnx::parse(data) {
             Ok(v) => v,
             Err(e) => {
