@@ -263,10 +263,17 @@ fn onnx_external(dir: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
         bytes(2, v.as_bytes(), &mut e);
         e
     }
-    fn value_info(name: &str) -> Vec<u8> {
-        let mut v = Vec::new();
+    /// A float32 vector of `n` elements.
+    fn value_info(name: &str, n: u64) -> Vec<u8> {
+        let (mut dim, mut shape, mut tensor, mut ty, mut v) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        int(1, n, &mut dim);
+        bytes(1, &dim, &mut shape);
+        int(1, 1, &mut tensor);
+        bytes(2, &shape, &mut tensor);
+        bytes(1, &tensor, &mut ty);
         bytes(1, name.as_bytes(), &mut v);
-        bytes(2, &[0x0a, 0x02, 0x08, 0x01], &mut v); // tensor(float)
+        bytes(2, &ty, &mut v);
         v
     }
     fs::create_dir_all(dir)?;
@@ -294,8 +301,8 @@ fn onnx_external(dir: &Path, tensors: usize, per: usize) -> anyhow::Result<()> {
         int(14, 1, &mut t);
         bytes(5, &t, &mut graph);
     }
-    bytes(11, &value_info("x"), &mut graph);
-    bytes(12, &value_info(&prev), &mut graph);
+    bytes(11, &value_info("x", (per / 4) as u64), &mut graph);
+    bytes(12, &value_info(&prev, (per / 4) as u64), &mut graph);
     let mut model = Vec::new();
     int(1, 8, &mut model);
     bytes(2, b"sentrascan-bench", &mut model);
