@@ -284,3 +284,25 @@ fn an_expired_exception_is_reported_and_no_longer_applies() {
         "{notices:?}"
     );
 }
+
+#[test]
+fn sarif_of_a_single_file_is_rooted_at_its_directory() {
+    let dir = workspace();
+    let (code, out, _) = run(
+        dir.path(),
+        &["scan", "-q", "-f", "sarif", "models/legacy.pkl"],
+    );
+    assert_eq!(code, 1);
+    let s: Value = serde_json::from_str(&out).unwrap();
+    let run0 = &s["runs"][0];
+    let root = run0["originalUriBaseIds"]["SCANROOT"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with("/models/"),
+        "{root}"
+    );
+    let loc = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "legacy.pkl");
+    assert_eq!(loc["uriBaseId"], "SCANROOT");
+}

@@ -196,6 +196,11 @@ fn root_uri(root: &str) -> String {
                 acc
             })
     });
+    // A file scanned on its own: URIs are its name, relative to its directory.
+    let abs = match abs.parent() {
+        Some(dir) if abs.is_file() => dir.to_path_buf(),
+        _ => abs,
+    };
     let mut s = artifact_uri(&abs.to_string_lossy(), None);
     if !s.starts_with('/') {
         s.insert(0, '/');
