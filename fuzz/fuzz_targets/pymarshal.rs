@@ -15,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
         });
         // Every code object comes from at least one byte of input.
         assert!(count <= data.len());
-        let _ = (d.code.all_names(), d.code.all_strings(), d.layout.versions());
+        let _ = (
+            d.code.all_names(),
+            d.code.all_strings(),
+            d.layout.versions(),
+        );
     }
 });
