@@ -168,7 +168,7 @@ pub(crate) fn read_pass(
             for tx in &senders {
                 // A digest thread only stops early if it panicked; the join
                 // below reports that.
-                let _ = tx.send(Arc::clone(&chunk));
+                let _ = tx.send(Arc::clone(chunk));
             }
         });
         drop(senders);
