@@ -52,7 +52,10 @@ pub fn classify(name: &str) -> Option<CardFile> {
         .strip_suffix(".txt")
         .or_else(|| lower.strip_suffix(".md"))
         .unwrap_or(&lower);
-    if matches!(stem, "license" | "licence" | "copying" | "license-model" | "model_license") {
+    if matches!(
+        stem,
+        "license" | "licence" | "copying" | "license-model" | "model_license"
+    ) {
         return Some(CardFile::License);
     }
     None
@@ -68,7 +71,7 @@ pub fn facts(kind: CardFile, data: &[u8]) -> Facts {
         CardFile::License => {
             let head = data.get(..data.len().min(MAX_LICENSE)).unwrap_or(data);
             license_of_text(&String::from_utf8_lossy(head))
-                .map(|id| vec![("license.file".to_string(), id.to_string())])
+                .map(|id| vec![("license".to_string(), id.to_string())])
                 .unwrap_or_default()
         }
     }
@@ -84,8 +87,25 @@ pub fn readme_facts(text: &str) -> Facts {
         card_facts(&yaml, &mut out);
     }
     for (key, titles) in [
-        ("modelcard.limitations", &["limitations", "bias, risks, and limitations", "risks and limitations", "known limitations"][..]),
-        ("modelcard.intended_uses", &["intended uses", "intended use", "uses", "direct use", "intended uses & limitations"][..]),
+        (
+            "modelcard.limitations",
+            &[
+                "limitations",
+                "bias, risks, and limitations",
+                "risks and limitations",
+                "known limitations",
+            ][..],
+        ),
+        (
+            "modelcard.intended_uses",
+            &[
+                "intended uses",
+                "intended use",
+                "uses",
+                "direct use",
+                "intended uses & limitations",
+            ][..],
+        ),
     ] {
         if let Some(p) = section_paragraph(body, titles) {
             out.push((key.to_string(), p));
@@ -107,7 +127,9 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str) {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let front = rest.get(..pos).unwrap_or_default();
-            let body = rest.get(pos.saturating_add(line.len())..).unwrap_or_default();
+            let body = rest
+                .get(pos.saturating_add(line.len())..)
+                .unwrap_or_default();
             if front.len() > MAX_FRONT_MATTER {
                 return (None, body);
             }
@@ -223,7 +245,11 @@ fn card_facts(yaml: &Value, out: &mut Facts) {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    if let Some(name) = index.first().and_then(|m| m.get("name")).and_then(Value::as_str) {
+    if let Some(name) = index
+        .first()
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+    {
         put("model_name", vec![name.trim().to_string()]);
     }
     let mut metrics = Vec::new();
@@ -236,17 +262,22 @@ fn card_facts(yaml: &Value, out: &mut Facts) {
         let slice = dataset
             .and_then(|d| d.get("name").or_else(|| d.get("type")))
             .and_then(Value::as_str)
-            .map(|n| match dataset.and_then(|d| d.get("split")).and_then(Value::as_str) {
-                Some(split) => format!("{n} ({split})"),
-                None => n.to_string(),
-            });
+            .map(
+                |n| match dataset.and_then(|d| d.get("split")).and_then(Value::as_str) {
+                    Some(split) => format!("{n} ({split})"),
+                    None => n.to_string(),
+                },
+            );
         for m in result
             .get("metrics")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])
         {
-            let kind = m.get("type").or_else(|| m.get("name")).and_then(Value::as_str);
+            let kind = m
+                .get("type")
+                .or_else(|| m.get("name"))
+                .and_then(Value::as_str);
             let value = m.get("value").and_then(Value::as_str);
             if let (Some(kind), Some(value)) = (kind, value)
                 && metrics.len() < MAX_ITEMS
@@ -262,7 +293,10 @@ fn card_facts(yaml: &Value, out: &mut Facts) {
         }
     }
     if !metrics.is_empty() {
-        out.push(("modelcard.metrics".into(), Value::Array(metrics).to_string()));
+        out.push((
+            "modelcard.metrics".into(),
+            Value::Array(metrics).to_string(),
+        ));
     }
 }
 
@@ -348,7 +382,11 @@ pub fn config_facts(data: &[u8]) -> Facts {
     if !architectures.is_empty() {
         out.push(("config.architectures".into(), architectures.join(", ")));
     }
-    if let Some(p) = cfg.get("_name_or_path").and_then(Value::as_str).filter(|p| !p.is_empty()) {
+    if let Some(p) = cfg
+        .get("_name_or_path")
+        .and_then(Value::as_str)
+        .filter(|p| !p.is_empty())
+    {
         out.push(("config.name_or_path".into(), p.to_string()));
     }
     for key in CONFIG_KEYS {
@@ -380,22 +418,55 @@ const LICENSE_TEXTS: &[(&[&str], &str)] = &[
     (&["bigscience rail license"], "bigscience-bloom-rail-1.0"),
     (&["bigscience open rail-m"], "bigscience-openrail-m"),
     (&["bigcode open rail-m"], "bigcode-openrail-m"),
-    (&["gnu affero general public license", "version 3"], "AGPL-3.0-only"),
-    (&["gnu lesser general public license", "version 3"], "LGPL-3.0-only"),
-    (&["gnu lesser general public license", "version 2.1"], "LGPL-2.1-only"),
-    (&["gnu general public license", "version 3, 29 june 2007"], "GPL-3.0-only"),
-    (&["gnu general public license", "version 2, june 1991"], "GPL-2.0-only"),
+    (
+        &["gnu affero general public license", "version 3"],
+        "AGPL-3.0-only",
+    ),
+    (
+        &["gnu lesser general public license", "version 3"],
+        "LGPL-3.0-only",
+    ),
+    (
+        &["gnu lesser general public license", "version 2.1"],
+        "LGPL-2.1-only",
+    ),
+    (
+        &["gnu general public license", "version 3, 29 june 2007"],
+        "GPL-3.0-only",
+    ),
+    (
+        &["gnu general public license", "version 2, june 1991"],
+        "GPL-2.0-only",
+    ),
     (&["apache license", "version 2.0"], "Apache-2.0"),
     (&["mozilla public license version 2.0"], "MPL-2.0"),
-    (&["attribution-noncommercial-noderivatives 4.0 international"], "CC-BY-NC-ND-4.0"),
-    (&["attribution-noncommercial-sharealike 4.0 international"], "CC-BY-NC-SA-4.0"),
-    (&["attribution-noncommercial 4.0 international"], "CC-BY-NC-4.0"),
-    (&["attribution-sharealike 4.0 international"], "CC-BY-SA-4.0"),
-    (&["attribution-noderivatives 4.0 international"], "CC-BY-ND-4.0"),
+    (
+        &["attribution-noncommercial-noderivatives 4.0 international"],
+        "CC-BY-NC-ND-4.0",
+    ),
+    (
+        &["attribution-noncommercial-sharealike 4.0 international"],
+        "CC-BY-NC-SA-4.0",
+    ),
+    (
+        &["attribution-noncommercial 4.0 international"],
+        "CC-BY-NC-4.0",
+    ),
+    (
+        &["attribution-sharealike 4.0 international"],
+        "CC-BY-SA-4.0",
+    ),
+    (
+        &["attribution-noderivatives 4.0 international"],
+        "CC-BY-ND-4.0",
+    ),
     (&["attribution 4.0 international"], "CC-BY-4.0"),
     (&["cc0 1.0 universal"], "CC0-1.0"),
     (&["boost software license - version 1.0"], "BSL-1.0"),
-    (&["this is free and unencumbered software released into the public domain"], "Unlicense"),
+    (
+        &["this is free and unencumbered software released into the public domain"],
+        "Unlicense",
+    ),
     (
         &[
             "permission is hereby granted, free of charge",
@@ -457,7 +528,10 @@ mod tests {
             get(&f, "modelcard.metrics"),
             Some(r#"[{"slice":"GLUE MRPC (validation)","type":"accuracy","value":"0.86"}]"#)
         );
-        assert_eq!(get(&f, "modelcard.limitations"), Some("It makes things up. Sometimes."));
+        assert_eq!(
+            get(&f, "modelcard.limitations"),
+            Some("It makes things up. Sometimes.")
+        );
         assert_eq!(get(&f, "modelcard.intended_uses"), None);
     }
 
@@ -465,7 +539,11 @@ mod tests {
     fn aliases_do_not_expand() {
         let mut y = String::from("---\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..20 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             y.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         y.push_str("license: mit\n---\n");
@@ -475,7 +553,11 @@ mod tests {
 
     #[test]
     fn deep_or_broken_yaml_gives_no_facts() {
-        let deep = format!("---\nlicense: {}{}\n---\n", "[".repeat(200), "]".repeat(200));
+        let deep = format!(
+            "---\nlicense: {}{}\n---\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
         assert!(readme_facts(&deep).is_empty());
         assert!(readme_facts("---\nlicense: [unclosed\n---\n").is_empty());
         assert!(readme_facts("no front matter").is_empty());
@@ -489,7 +571,8 @@ mod tests {
                 let _ = readme_facts(&CARD[..i]);
             }
         }
-        let cfg = br#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096}"#;
+        let cfg =
+            br#"{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096}"#;
         for i in 0..cfg.len() {
             let _ = config_facts(&cfg[..i]);
         }
@@ -509,10 +592,15 @@ mod tests {
         let mit = "MIT License\n\nPermission is hereby granted, free of charge, to any person\nobtaining a copy ... The above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.";
         assert_eq!(license_of_text(mit), Some("MIT"));
         assert_eq!(
-            license_of_text("                                 Apache License\n                           Version 2.0, January 2004"),
+            license_of_text(
+                "                                 Apache License\n                           Version 2.0, January 2004"
+            ),
             Some("Apache-2.0")
         );
-        assert_eq!(license_of_text("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date"), Some("llama2"));
+        assert_eq!(
+            license_of_text("LLAMA 2 COMMUNITY LICENSE AGREEMENT\nLlama 2 Version Release Date"),
+            Some("llama2")
+        );
         assert_eq!(license_of_text("All rights reserved."), None);
         assert_eq!(classify("LICENSE.txt"), Some(CardFile::License));
         assert_eq!(classify("README.md"), Some(CardFile::Readme));

@@ -195,7 +195,11 @@ pub fn inventory(report: &ScanReport, origin: &Origin) -> Inventory {
             let mut c = Component::new(format!("file:{rel}"), kind, rel.clone());
             c.hashes = hashes(f);
             add_file_properties(&mut c, f);
-            if let Some(l) = f.metadata.get("license.file").and_then(|l| license::normalise(l)) {
+            if let Some(l) = f
+                .metadata
+                .get("license")
+                .and_then(|l| license::normalise(l))
+            {
                 c.licenses.push(l);
             }
             file_refs.insert(f.path.as_str(), c.bom_ref.clone());
@@ -280,7 +284,12 @@ pub fn inventory(report: &ScanReport, origin: &Origin) -> Inventory {
             source: SOURCE_NAME.into(),
             source_url: None,
             severity: Some(severity_name(finding.severity).into()),
-            cwes: finding.cwe.as_deref().and_then(cwe_number).into_iter().collect(),
+            cwes: finding
+                .cwe
+                .as_deref()
+                .and_then(cwe_number)
+                .into_iter()
+                .collect(),
             description: Some(finding.title.clone()),
             detail: Some(finding.description.clone()).filter(|d| !d.is_empty()),
             recommendation: Some(finding.remediation.clone()).filter(|r| !r.is_empty()),
@@ -420,12 +429,14 @@ fn model_licenses(facts: &Facts<'_>) -> Vec<License> {
     for raw in [
         card,
         facts.get("gguf.general.license"),
-        facts.get("license.file"),
+        facts.get("license"),
         facts.get("config.license"),
         facts.get("onnx.license"),
     ]
     .into_iter()
     .flatten()
+    // A card may list several licences (`license: [mit, apache-2.0]`).
+    .flat_map(|raw| raw.split(", "))
     {
         if let Some(l) = license::normalise(raw)
             && !out.contains(&l)
@@ -489,9 +500,16 @@ fn model_card(facts: &Facts<'_>) -> ModelCard {
 /// Input and output formats of a Hugging Face pipeline task.
 fn task_io(task: &str) -> Option<(&'static str, &'static str)> {
     Some(match task {
-        "text-generation" | "text2text-generation" | "summarization" | "translation"
-        | "question-answering" | "fill-mask" | "conversational" => ("string", "string"),
-        "text-classification" | "token-classification" | "zero-shot-classification"
+        "text-generation"
+        | "text2text-generation"
+        | "summarization"
+        | "translation"
+        | "question-answering"
+        | "fill-mask"
+        | "conversational" => ("string", "string"),
+        "text-classification"
+        | "token-classification"
+        | "zero-shot-classification"
         | "sentiment-analysis" => ("string", "label"),
         "feature-extraction" | "sentence-similarity" => ("string", "vector"),
         "image-classification" | "object-detection" | "image-segmentation" => ("image", "label"),
@@ -612,7 +630,9 @@ mod tests {
         let h = HubRepo::parse("https://huggingface.co/gpt2").unwrap();
         assert_eq!(h.purl(), "pkg:huggingface/gpt2");
         assert_eq!(
-            HubRepo::parse("https://huggingface.co/org/m/tree/main").unwrap().purl(),
+            HubRepo::parse("https://huggingface.co/org/m/tree/main")
+                .unwrap()
+                .purl(),
             "pkg:huggingface/org/m@main"
         );
         assert!(HubRepo::parse("/local/path").is_none());
@@ -620,8 +640,14 @@ mod tests {
 
     #[test]
     fn framework_purls_follow_their_ecosystem() {
-        assert_eq!(framework_purl("torch", Some("2.1.0+cu118")), "pkg:pypi/torch@2.1.0%2Bcu118");
-        assert_eq!(framework_purl("scikit_learn", None), "pkg:pypi/scikit-learn");
+        assert_eq!(
+            framework_purl("torch", Some("2.1.0+cu118")),
+            "pkg:pypi/torch@2.1.0%2Bcu118"
+        );
+        assert_eq!(
+            framework_purl("scikit_learn", None),
+            "pkg:pypi/scikit-learn"
+        );
         assert_eq!(framework_purl("llama.cpp", None), "pkg:generic/llama.cpp");
     }
 

@@ -172,10 +172,22 @@ mod tests {
     fn codes_and_name_words_select_rows() {
         let ids = |f: &Finding| matching(f).iter().map(|c| c.id).collect::<Vec<_>>();
         assert_eq!(ids(&finding("NPY001", "object-array")), ["CVE-2019-6446"]);
-        assert_eq!(ids(&finding("KER001", "keras-lambda-dangerous-code")), ["CVE-2024-3660"]);
-        assert_eq!(ids(&finding("KER004", "keras-dangerous-callable")), ["CVE-2025-1550"]);
-        assert_eq!(ids(&finding("ONNX002", "onnx-external-data-path-traversal")), ["CVE-2022-25882"]);
-        assert_eq!(ids(&finding("TPL004", "template-code-execution")), ["CVE-2024-34359"]);
+        assert_eq!(
+            ids(&finding("KER001", "keras-lambda-dangerous-code")),
+            ["CVE-2024-3660"]
+        );
+        assert_eq!(
+            ids(&finding("KER004", "keras-dangerous-callable")),
+            ["CVE-2025-1550"]
+        );
+        assert_eq!(
+            ids(&finding("ONNX002", "onnx-external-data-path-traversal")),
+            ["CVE-2022-25882"]
+        );
+        assert_eq!(
+            ids(&finding("TPL004", "template-code-execution")),
+            ["CVE-2024-34359"]
+        );
         assert!(ids(&finding("PKL001", "dangerous-pickle-global")).is_empty());
         assert!(ids(&finding("KER009", "lambdas")).is_empty());
     }

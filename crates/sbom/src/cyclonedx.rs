@@ -114,12 +114,8 @@ struct Hash<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum LicenseChoice<'a> {
-    License {
-        license: LicenseObject<'a>,
-    },
-    Expression {
-        expression: String,
-    },
+    License { license: LicenseObject<'a> },
+    Expression { expression: String },
 }
 
 #[derive(Serialize)]
@@ -161,7 +157,10 @@ struct DataContents<'a> {
 struct CdxModelCard<'a> {
     #[serde(rename = "modelParameters", skip_serializing_if = "Option::is_none")]
     model_parameters: Option<ModelParameters<'a>>,
-    #[serde(rename = "quantitativeAnalysis", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "quantitativeAnalysis",
+        skip_serializing_if = "Option::is_none"
+    )]
     quantitative_analysis: Option<QuantitativeAnalysis<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     considerations: Option<Considerations<'a>>,
@@ -300,7 +299,10 @@ pub fn render(inv: &Inventory, header: &Header, spec: SpecVersion) -> String {
         })
         .collect();
     let bom = Bom {
-        schema: format!("http://cyclonedx.org/schema/bom-{}.schema.json", spec.as_str()),
+        schema: format!(
+            "http://cyclonedx.org/schema/bom-{}.schema.json",
+            spec.as_str()
+        ),
         bom_format: "CycloneDX",
         spec_version: spec.as_str(),
         serial_number: &header.serial_number,
@@ -393,15 +395,16 @@ fn component(c: &Component) -> CdxComponent<'_> {
                     })
                     .collect(),
             }),
-            considerations: (!m.use_cases.is_empty() || !m.technical_limitations.is_empty())
-                .then(|| Considerations {
+            considerations: (!m.use_cases.is_empty() || !m.technical_limitations.is_empty()).then(
+                || Considerations {
                     use_cases: m.use_cases.iter().map(String::as_str).collect(),
                     technical_limitations: m
                         .technical_limitations
                         .iter()
                         .map(String::as_str)
                         .collect(),
-                }),
+                },
+            ),
         }),
         data,
         properties: c
@@ -494,11 +497,7 @@ fn vulnerability(v: &Vulnerability) -> CdxVulnerability<'_> {
         description: v.description.as_deref(),
         detail: v.detail.as_deref(),
         recommendation: v.recommendation.as_deref(),
-        affects: v
-            .affects
-            .iter()
-            .map(|r| Affects { reference: r })
-            .collect(),
+        affects: v.affects.iter().map(|r| Affects { reference: r }).collect(),
         properties,
     }
 }

@@ -101,9 +101,10 @@ fn vuln_summary(v: &Vulnerability) -> VulnerabilitySummary {
     VulnerabilitySummary {
         id: v.id.clone(),
         severity: v.severity.clone(),
-        location: v.location.clone().or_else(|| {
-            (!v.affects.is_empty()).then(|| v.affects.join(", "))
-        }),
+        location: v
+            .location
+            .clone()
+            .or_else(|| (!v.affects.is_empty()).then(|| v.affects.join(", "))),
         description: v.description.clone(),
     }
 }
@@ -181,7 +182,10 @@ pub fn diff(old: &Inventory, new: &Inventory, policy: &DiffPolicy) -> SbomDiff {
         }
     }
     let ids = |inv: &Inventory| -> BTreeSet<String> {
-        inv.vulnerabilities.iter().map(Vulnerability::identity).collect()
+        inv.vulnerabilities
+            .iter()
+            .map(Vulnerability::identity)
+            .collect()
     };
     let (ov, nv) = (ids(old), ids(new));
     let mut seen = BTreeSet::new();
@@ -387,7 +391,11 @@ mod tests {
         w.hashes.insert(HashAlg::Sha256, "aa".into());
         w.licenses.push(License::Id("MIT".into()));
         let old = inv(
-            vec![torch.clone(), w.clone(), Component::new("g", ComponentKind::File, "gone")],
+            vec![
+                torch.clone(),
+                w.clone(),
+                Component::new("g", ComponentKind::File, "gone"),
+            ],
             vec![vuln("PKL001", "critical", "a"), vuln("ST001", "low", "b")],
         );
         torch.purl = Some("pkg:pypi/torch@2.1".into());
@@ -395,7 +403,11 @@ mod tests {
         w.hashes.insert(HashAlg::Sha256, "bb".into());
         w.licenses = vec![License::Id("AGPL-3.0-only".into())];
         let new = inv(
-            vec![torch, w, Component::new("n", ComponentKind::File, "new.bin")],
+            vec![
+                torch,
+                w,
+                Component::new("n", ComponentKind::File, "new.bin"),
+            ],
             vec![vuln("PKL001", "critical", "a"), vuln("NPY001", "high", "c")],
         );
         let policy = DiffPolicy {
@@ -419,10 +431,14 @@ mod tests {
     fn a_diff_of_an_inventory_with_itself_is_empty() {
         let c = Component::new("x", ComponentKind::File, "x");
         let i = inv(vec![c], vec![vuln("PKL001", "critical", "a")]);
-        let d = diff(&i, &i, &DiffPolicy {
-            fail_on: Some("low".into()),
-            blocked_licenses: vec![],
-        });
+        let d = diff(
+            &i,
+            &i,
+            &DiffPolicy {
+                fail_on: Some("low".into()),
+                blocked_licenses: vec![],
+            },
+        );
         assert!(d.is_empty());
         assert!(d.violations.is_empty());
     }

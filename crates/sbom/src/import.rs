@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::inventory::{
-    Component, ComponentKind, HashAlg, Inventory, License, Property, Vulnerability,
-    severity_rank,
+    Component, ComponentKind, HashAlg, Inventory, License, Property, Vulnerability, severity_rank,
 };
 use crate::license;
 
@@ -149,16 +148,17 @@ fn cdx_component(v: &Value, anonymous: &mut usize) -> Component {
             *anonymous += 1;
             format!("component-{}:{name}", *anonymous)
         });
-    let kind = ComponentKind::from_cyclonedx(
-        v.get("type").and_then(Value::as_str).unwrap_or_default(),
-    );
+    let kind =
+        ComponentKind::from_cyclonedx(v.get("type").and_then(Value::as_str).unwrap_or_default());
     let mut c = Component::new(bom_ref, kind, name);
     c.version = str_of(v, "version");
     c.purl = str_of(v, "purl");
     c.description = str_of(v, "description");
     for h in array(v, "hashes") {
         if let (Some(alg), Some(content)) = (
-            h.get("alg").and_then(Value::as_str).and_then(HashAlg::parse),
+            h.get("alg")
+                .and_then(Value::as_str)
+                .and_then(HashAlg::parse),
             str_of(h, "content"),
         ) {
             c.hashes.insert(alg, content.to_ascii_lowercase());
@@ -166,7 +166,8 @@ fn cdx_component(v: &Value, anonymous: &mut usize) -> Component {
     }
     for l in array(v, "licenses") {
         if let Some(e) = str_of(l, "expression") {
-            c.licenses.push(license::normalise(&e).unwrap_or(License::Name(e)));
+            c.licenses
+                .push(license::normalise(&e).unwrap_or(License::Name(e)));
         } else if let Some(obj) = l.get("license") {
             if let Some(id) = str_of(obj, "id") {
                 c.licenses.push(License::Id(id));
@@ -237,7 +238,10 @@ fn spdx(doc: &Value, version: &str) -> Inventory {
         let name = name.strip_prefix("./").unwrap_or(&name).to_string();
         let mut c = Component::new(id, ComponentKind::File, name);
         spdx_checksums(f, &mut c);
-        for l in array(f, "licenseInfoInFiles").iter().filter_map(Value::as_str) {
+        for l in array(f, "licenseInfoInFiles")
+            .iter()
+            .filter_map(Value::as_str)
+        {
             if l != "NOASSERTION" && l != "NONE" {
                 c.licenses.extend(spdx_licenses(l, &extracted));
             }
@@ -278,7 +282,9 @@ fn spdx(doc: &Value, version: &str) -> Inventory {
 fn spdx_checksums(v: &Value, c: &mut Component) {
     for h in array(v, "checksums") {
         if let (Some(alg), Some(value)) = (
-            h.get("algorithm").and_then(Value::as_str).and_then(HashAlg::parse),
+            h.get("algorithm")
+                .and_then(Value::as_str)
+                .and_then(HashAlg::parse),
             str_of(h, "checksumValue"),
         ) {
             c.hashes.insert(alg, value.to_ascii_lowercase());
@@ -290,9 +296,7 @@ fn spdx_checksums(v: &Value, c: &mut Component) {
 /// a single known id an id, anything else the expression as written.
 fn spdx_licenses(expr: &str, extracted: &BTreeMap<String, String>) -> Vec<License> {
     let parts: Vec<&str> = expr.split(" AND ").map(str::trim).collect();
-    let simple = parts
-        .iter()
-        .all(|p| !p.contains(' ') && !p.contains('('));
+    let simple = parts.iter().all(|p| !p.contains(' ') && !p.contains('('));
     if !simple {
         return vec![License::Expression(expr.to_string())];
     }
@@ -353,7 +357,10 @@ mod tests {
         assert_eq!(inv.subject.as_deref(), Some("SPDXRef-m"));
         assert_eq!(
             inv.components[0].licenses,
-            [License::Id("Apache-2.0".into()), License::Name("X licence".into())]
+            [
+                License::Id("Apache-2.0".into()),
+                License::Name("X licence".into())
+            ]
         );
         assert_eq!(inv.components[1].name, "a.pt");
         assert_eq!(inv.components[1].hashes[&HashAlg::Sha1], "aa");

@@ -59,7 +59,10 @@ pub fn generate(report: &ScanReport, options: &SbomOptions) -> String {
     let header = Header {
         serial_number: format!(
             "urn:uuid:{}",
-            options.serial.unwrap_or_else(uuid::Uuid::new_v4).hyphenated()
+            options
+                .serial
+                .unwrap_or_else(uuid::Uuid::new_v4)
+                .hyphenated()
         ),
         timestamp: report.timestamp.clone(),
         tool_version: report.metadata.engine_version.clone(),

@@ -94,7 +94,10 @@ const NAMED: &[(&str, &str)] = &[
     ("bigscience-bloom-rail-1.0", "BigScience BLOOM RAIL 1.0"),
     ("bigscience-openrail-m", "BigScience Open RAIL-M"),
     ("creativeml-openrail-m", "CreativeML Open RAIL-M"),
-    ("deepfloyd-if-license", "DeepFloyd IF Research License Agreement"),
+    (
+        "deepfloyd-if-license",
+        "DeepFloyd IF Research License Agreement",
+    ),
     (
         "fair-noncommercial-research-license",
         "FAIR Noncommercial Research License",
@@ -132,8 +135,7 @@ pub fn known_spdx_ids() -> impl Iterator<Item = &'static str> {
 /// name. Empty strings and `unknown` give nothing.
 pub fn normalise(raw: &str) -> Option<License> {
     let s = raw.trim().trim_matches(|c| c == '"' || c == '\'').trim();
-    if s.is_empty() || s.eq_ignore_ascii_case("unknown") || s.eq_ignore_ascii_case("noassertion")
-    {
+    if s.is_empty() || s.eq_ignore_ascii_case("unknown") || s.eq_ignore_ascii_case("noassertion") {
         return None;
     }
     let lower = s.to_ascii_lowercase();
@@ -233,23 +235,37 @@ mod tests {
 
     #[test]
     fn hugging_face_ids_map_to_spdx_ids() {
-        assert_eq!(normalise("apache-2.0"), Some(License::Id("Apache-2.0".into())));
+        assert_eq!(
+            normalise("apache-2.0"),
+            Some(License::Id("Apache-2.0".into()))
+        );
         assert_eq!(normalise("MIT"), Some(License::Id("MIT".into())));
-        assert_eq!(normalise("cc-by-nc-4.0"), Some(License::Id("CC-BY-NC-4.0".into())));
-        assert_eq!(normalise("gpl-3.0"), Some(License::Id("GPL-3.0-only".into())));
+        assert_eq!(
+            normalise("cc-by-nc-4.0"),
+            Some(License::Id("CC-BY-NC-4.0".into()))
+        );
+        assert_eq!(
+            normalise("gpl-3.0"),
+            Some(License::Id("GPL-3.0-only".into()))
+        );
     }
 
     #[test]
     fn ml_licences_without_spdx_ids_stay_names() {
         assert_eq!(
             normalise("llama3"),
-            Some(License::Name("Meta Llama 3 Community License Agreement".into()))
+            Some(License::Name(
+                "Meta Llama 3 Community License Agreement".into()
+            ))
         );
         assert_eq!(
             normalise("creativeml-openrail-m"),
             Some(License::Name("CreativeML Open RAIL-M".into()))
         );
-        assert_eq!(normalise("my own terms"), Some(License::Name("my own terms".into())));
+        assert_eq!(
+            normalise("my own terms"),
+            Some(License::Name("my own terms".into()))
+        );
         assert_eq!(normalise("unknown"), None);
         assert_eq!(normalise("  "), None);
     }
@@ -260,7 +276,9 @@ mod tests {
             normalise("Apache-2.0 AND MIT"),
             Some(License::Expression("Apache-2.0 AND MIT".into()))
         );
-        assert!(is_valid_expression("(MIT OR Apache-2.0) AND LicenseRef-llama3"));
+        assert!(is_valid_expression(
+            "(MIT OR Apache-2.0) AND LicenseRef-llama3"
+        ));
         assert!(is_valid_expression(
             "GPL-2.0-only WITH Classpath-exception-2.0"
         ));

@@ -96,7 +96,10 @@ pub fn render(inv: &Inventory, header: &Header) -> String {
         .filter_map(|r| r["spdxElementId"].as_str().map(str::to_string))
         .collect();
     for p in &mut packages {
-        if p["SPDXID"].as_str().is_some_and(|id| containers.contains(id)) {
+        if p["SPDXID"]
+            .as_str()
+            .is_some_and(|id| containers.contains(id))
+        {
             p["filesAnalyzed"] = json!(true);
         }
     }
@@ -284,8 +287,14 @@ mod tests {
     #[test]
     fn ids_are_sanitised_and_unique() {
         let mut ids = SpdxIds::default();
-        assert_eq!(ids.assign("file:a b/c.pt", true), "SPDXRef-File-file-a-b-c.pt");
-        assert_eq!(ids.assign("file:a_b/c.pt", true), "SPDXRef-File-file-a-b-c.pt-2");
+        assert_eq!(
+            ids.assign("file:a b/c.pt", true),
+            "SPDXRef-File-file-a-b-c.pt"
+        );
+        assert_eq!(
+            ids.assign("file:a_b/c.pt", true),
+            "SPDXRef-File-file-a-b-c.pt-2"
+        );
     }
 
     #[test]

@@ -159,7 +159,9 @@ fn check_references(doc: &Value) {
     }
     all.extend(doc["components"].as_array().into_iter().flatten());
     for c in &all {
-        let r = c["bom-ref"].as_str().expect("every component has a bom-ref");
+        let r = c["bom-ref"]
+            .as_str()
+            .expect("every component has a bom-ref");
         assert!(refs.insert(r.to_string()), "duplicate bom-ref {r}");
     }
     for v in doc["vulnerabilities"].as_array().into_iter().flatten() {
@@ -248,7 +250,10 @@ fn pytorch_repository_from_the_hub_has_a_huggingface_purl() {
     let report = scan(dir.path());
     let cdx = generate(
         &report,
-        &options(SbomFormat::CycloneDx, Some("hf://fixtures/tiny-mlp@0123ABCD")),
+        &options(
+            SbomFormat::CycloneDx,
+            Some("hf://fixtures/tiny-mlp@0123ABCD"),
+        ),
     );
     let v: Value = serde_json::from_str(&cdx).expect("json");
     assert_eq!(
@@ -276,7 +281,11 @@ fn malicious_pytorch_file_lists_its_findings_as_vulnerabilities() {
     let v: Value = serde_json::from_str(&cdx).expect("json");
     let vulns = v["vulnerabilities"].as_array().expect("vulnerabilities");
     assert_eq!(vulns.len(), report.findings.len());
-    assert!(vulns.iter().any(|x| x["id"] == "PKL001" && x["cwes"] == serde_json::json!([502])));
+    assert!(
+        vulns
+            .iter()
+            .any(|x| x["id"] == "PKL001" && x["cwes"] == serde_json::json!([502]))
+    );
     insta::assert_snapshot!("malicious_pytorch_cyclonedx", cdx);
 }
 
@@ -287,8 +296,11 @@ fn numpy_object_array_matches_a_known_cve() {
     let cdx = generate(&report, &options(SbomFormat::CycloneDx, None));
     let v: Value = serde_json::from_str(&cdx).expect("json");
     let vulns = v["vulnerabilities"].as_array().expect("vulnerabilities");
-    assert!(vulns.iter().any(|x| x["id"] == "CVE-2019-6446"
-        && x["source"]["name"] == "NVD"));
+    assert!(
+        vulns
+            .iter()
+            .any(|x| x["id"] == "CVE-2019-6446" && x["source"]["name"] == "NVD")
+    );
     check_references(&v);
     validate_official("cyclonedx", "1.6", &cdx);
 }
