@@ -115,7 +115,10 @@ pub fn run(args: SbomArgs) -> anyhow::Result<u8> {
     match args.command {
         SbomCommand::Import { file, output } => {
             let inv = read(&file)?;
-            emit(output.as_deref(), &(serde_json::to_string_pretty(&inv)? + "\n"))?;
+            emit(
+                output.as_deref(),
+                &(serde_json::to_string_pretty(&inv)? + "\n"),
+            )?;
             Ok(0)
         }
         SbomCommand::Diff {

@@ -85,7 +85,11 @@ fn import_prints_the_normalised_inventory() {
 
     let junk = dir.path().join("junk.json");
     std::fs::write(&junk, "{}").expect("write");
-    let out = bin().args(["sbom", "import"]).arg(&junk).output().expect("run");
+    let out = bin()
+        .args(["sbom", "import"])
+        .arg(&junk)
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("neither a CycloneDX nor an SPDX"));
 }
@@ -96,8 +100,16 @@ fn diff_fails_on_new_vulnerabilities_and_blocked_licences() {
     let benign = dir.path().join("benign.json");
     let evil = dir.path().join("evil.spdx.json");
     let evil_cdx = dir.path().join("evil.json");
-    scan_sbom(&testdata("benign/torch_zip_state_dict_mlp.pt"), &benign, None);
-    scan_sbom(&testdata("pytorch/PKL001_torch_zip_os_system.pt"), &evil_cdx, None);
+    scan_sbom(
+        &testdata("benign/torch_zip_state_dict_mlp.pt"),
+        &benign,
+        None,
+    );
+    scan_sbom(
+        &testdata("pytorch/PKL001_torch_zip_os_system.pt"),
+        &evil_cdx,
+        None,
+    );
     scan_sbom(
         &testdata("pytorch/PKL001_torch_zip_os_system.pt"),
         &evil,
@@ -111,7 +123,12 @@ fn diff_fails_on_new_vulnerabilities_and_blocked_licences() {
         .arg(&evil)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let d: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(d["added"], serde_json::json!([]));
     assert_eq!(d["modified"], serde_json::json!([]));
@@ -150,7 +167,12 @@ fn diff_fails_on_new_vulnerabilities_and_blocked_licences() {
         .arg(&repo_bom)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let d: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(
         d["violations"][0]

@@ -103,7 +103,10 @@ impl Ctx<'_> {
     pub(super) fn npy_evidence(&mut self, view: &NpyView) {
         let (major, minor) = view.version;
         self.fact("numpy.format_version", format!("{major}.{minor}"));
-        self.fact("numpy.dtype", view.descr.chars().take(256).collect::<String>());
+        self.fact(
+            "numpy.dtype",
+            view.descr.chars().take(256).collect::<String>(),
+        );
         self.fact(
             "numpy.shape",
             view.shape
@@ -129,7 +132,11 @@ impl Ctx<'_> {
             if m.key == "format"
                 && let Some((_, fw)) = SAFETENSORS_FORMATS.iter().find(|(f, _)| *f == m.value)
             {
-                self.framework(fw, None, format!("SafeTensors __metadata__ format={}", m.value));
+                self.framework(
+                    fw,
+                    None,
+                    format!("SafeTensors __metadata__ format={}", m.value),
+                );
             }
         }
         self.framework("safetensors", None, "SafeTensors header");
