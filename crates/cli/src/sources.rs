@@ -83,7 +83,7 @@ pub fn scan(
         let source = match Source::parse(&text) {
             Ok(Source::Local(p)) => {
                 match scanner.scan_path(&p) {
-                    Ok(r) => parts.push(ScanPart::Report(r)),
+                    Ok(r) => parts.push(ScanPart::Report(Box::new(r))),
                     Err(e) => parts.push(failed(&text, e.to_string())),
                 }
                 continue;
@@ -142,7 +142,7 @@ pub fn scan(
                             fr.metadata.insert("source.cached".into(), "true".into());
                         }
                     }
-                    parts.push(ScanPart::Report(report));
+                    parts.push(ScanPart::Report(Box::new(report)));
                     // Dropping `local` deletes the streamed download (or
                     // the link to the cached blob) before the next file.
                     drop(local);

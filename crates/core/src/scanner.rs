@@ -148,7 +148,6 @@ impl Scanner {
     pub fn scan_bytes(&self, name: &str, data: &[u8]) -> ScanReport {
         let started = Instant::now();
         let result = self.scan_buffer(name, name, data, None, None);
-
         self.assemble(name.to_string(), vec![result], false, started)
     }
 
@@ -171,7 +170,6 @@ impl Scanner {
         cache: Option<(&VerdictCache, &FileDigests)>,
         dir: Option<&Path>,
     ) -> FileResult {
-
         let digests = match cache {
             Some((_, d)) => d.clone(),
             None => hash::digest_bytes(data, self.options.hashes),
@@ -182,7 +180,6 @@ impl Scanner {
         ctx.skip_large_stored_crc = !self.options.hashes.any();
         ctx.model_dir = dir.map(Path::to_path_buf);
         let format = ctx.analyze(data, &location, name, 0, None);
-
         let result = self.file_result(
             display.to_string(),
             format,
@@ -235,7 +232,6 @@ impl Scanner {
             }
             let Some(cache) = cache else {
                 return self.scan_buffer(display, &name, &data, None, path.parent());
-
             };
             let digests = hash::digest_bytes(&data, Digests::ALL);
             if let Some(hit) = self.cached(&cache, &digests, display) {
@@ -248,7 +244,6 @@ impl Scanner {
                 Some((&cache, &digests)),
                 path.parent(),
             );
-
         }
         // A large file with the verdict cache on: digest it first, and
         // analyse only on a miss (the second read comes from the page cache).
@@ -316,7 +311,6 @@ impl Scanner {
             ctx.skip_large_stored_crc = !self.options.hashes.any();
             ctx.model_dir = path.parent().map(Path::to_path_buf);
             let format = ctx.analyze(data, &location, &name, 0, view.as_ref());
-
             let pass = handle.map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(std::io::Error::other("read pass panicked")))
@@ -571,7 +565,7 @@ fn map_file(file: &File) -> std::io::Result<memmap2::Mmap> {
 #[derive(Debug)]
 pub enum ScanPart {
     /// A report of its own (a file fetched and scanned by itself).
-    Report(ScanReport),
+    Report(Box<ScanReport>),
     /// A file that could not be had (a failed download): reported in error
     /// under `path`, with `message` saying why.
     Failed { path: String, message: String },
@@ -601,6 +595,7 @@ impl Scanner {
         for part in parts {
             match part {
                 ScanPart::Report(r) => {
+                    let r = *r;
                     let scanners: BTreeSet<String> = r.metadata.scanners_used.into_iter().collect();
                     let mut findings = Some(r.findings);
                     for file in r.files {
