@@ -464,8 +464,16 @@ fn small_files_repo(dir: &Path, count: usize) -> anyhow::Result<()> {
 fn mixed_repo(dir: &Path, total: usize) -> anyhow::Result<()> {
     fs::create_dir_all(dir)?;
     let shard = total * 2 / 5;
-    safetensors_file(&dir.join("model-00001-of-00002.safetensors"), 32, shard / 32)?;
-    safetensors_file(&dir.join("model-00002-of-00002.safetensors"), 32, shard / 32)?;
+    safetensors_file(
+        &dir.join("model-00001-of-00002.safetensors"),
+        32,
+        shard / 32,
+    )?;
+    safetensors_file(
+        &dir.join("model-00002-of-00002.safetensors"),
+        32,
+        shard / 32,
+    )?;
     torch_checkpoint(&dir.join("pytorch_model.bin"), 16, (total - 2 * shard) / 16)?;
     fs::write(
         dir.join("config.json"),
@@ -527,13 +535,7 @@ fn measure_peer(cmd: &[String]) -> (Option<Measure>, String) {
         Some(c) => format!("exit {c}"),
         None => "killed".into(),
     };
-    (
-        Some(Measure {
-            secs,
-            rss_kb: rss,
-        }),
-        verdict,
-    )
+    (Some(Measure { secs, rss_kb: rss }), verdict)
 }
 
 /// The peers installed by `bench-data/peers` (a throwaway virtualenv).
@@ -554,7 +556,14 @@ fn peers(data: &Path) -> anyhow::Result<Vec<(&'static str, PathBuf)>> {
             .status()?
             .success()
             && Command::new(bin.join("pip"))
-                .args(["install", "-q", "modelaudit", "modelscan", "picklescan", "fickling"])
+                .args([
+                    "install",
+                    "-q",
+                    "modelaudit",
+                    "modelscan",
+                    "picklescan",
+                    "fickling",
+                ])
                 .status()?
                 .success();
         if !ok {
@@ -616,9 +625,21 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let data = root.join("bench-data");
     fs::create_dir_all(&data)?;
     let (big, small, dense, repo, files) = if quick {
-        (64usize << 20, 16usize << 20, 16usize << 20, 256usize << 20, 1000usize)
+        (
+            64usize << 20,
+            16usize << 20,
+            16usize << 20,
+            256usize << 20,
+            1000usize,
+        )
     } else {
-        (1usize << 30, 100usize << 20, 100usize << 20, 5usize << 30, 10_000usize)
+        (
+            1usize << 30,
+            100usize << 20,
+            100usize << 20,
+            5usize << 30,
+            10_000usize,
+        )
     };
     let workloads = [
         (
@@ -752,7 +773,15 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         let md5 = run_strs(&floor_cmd("md5sum", path))?;
         let scan = measure(&[&bin_s, "scan", "-q", "--no-cache", "-f", "json", &p])?;
         let verdict = measure(&[
-            &bin_s, "scan", "-q", "--no-cache", "--hashes", "none", "-f", "json", &p,
+            &bin_s,
+            "scan",
+            "-q",
+            "--no-cache",
+            "--hashes",
+            "none",
+            "-f",
+            "json",
+            &p,
         ])?;
         writeln!(
             md,
@@ -775,8 +804,26 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let cache = tempfile_dir(&data, "verdict-cache")?;
     let cache_s = cache.display().to_string();
     let hf_s = hf.display().to_string();
-    let cold = measure(&[&bin_s, "scan", "-q", "--cache-dir", &cache_s, "-f", "json", &hf_s])?;
-    let warm = measure(&[&bin_s, "scan", "-q", "--cache-dir", &cache_s, "-f", "json", &hf_s])?;
+    let cold = measure(&[
+        &bin_s,
+        "scan",
+        "-q",
+        "--cache-dir",
+        &cache_s,
+        "-f",
+        "json",
+        &hf_s,
+    ])?;
+    let warm = measure(&[
+        &bin_s,
+        "scan",
+        "-q",
+        "--cache-dir",
+        &cache_s,
+        "-f",
+        "json",
+        &hf_s,
+    ])?;
     writeln!(
         md,
         "\nRe-scan of the unchanged Hugging Face-style repository with the verdict cache: {:.3} s (every file hashed, none analysed again) against {:.3} s without it; the saving is the analysis, since the digests must be recomputed to know the files are unchanged.",
@@ -813,7 +860,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                         m.secs / ours.max(1e-6),
                         rss(&m),
                     )?,
-                    None => writeln!(md, "| {label} | {ours:.3} s | {name} | — | — | — | {verdict} |")?,
+                    None => writeln!(
+                        md,
+                        "| {label} | {ours:.3} s | {name} | — | — | — | {verdict} |"
+                    )?,
                 }
             }
         }

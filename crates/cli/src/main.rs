@@ -136,7 +136,11 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         "" | "s" => std::time::Duration::from_secs(n),
         "m" | "min" => std::time::Duration::from_secs(n.saturating_mul(60)),
         "h" => std::time::Duration::from_secs(n.saturating_mul(3600)),
-        other => return Err(format!("unknown duration unit `{other}` (use ms, s, m or h)")),
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` (use ms, s, m or h)"
+            ));
+        }
     };
     if d.is_zero() {
         return Err("a time budget must be more than zero".into());

@@ -655,7 +655,11 @@ impl<'l> Ctx<'l> {
         let mut an = Analyzer::new(self.limits);
         let info = torch::analyze_legacy(data, &mut an, self.limits);
         rules::check_legacy(location, &info, &mut self.out.findings);
-        self.framework("torch", None, "legacy torch.save layout (magic number pickle)");
+        self.framework(
+            "torch",
+            None,
+            "legacy torch.save layout (magic number pickle)",
+        );
         self.finish_pickle(an, location, "pytorch_legacy");
     }
 
@@ -840,7 +844,11 @@ impl<'l> Ctx<'l> {
         };
         rules::check_tar_names(&entries, location, &mut self.out.findings);
         if legacy_torch {
-            self.framework("torch", None, "legacy torch.save tar layout (sys_info member)");
+            self.framework(
+                "torch",
+                None,
+                "legacy torch.save tar layout (sys_info member)",
+            );
         }
         for e in entries.iter().filter(|e| e.kind == tar::TarKind::File) {
             if self.out_of_time(location) {

@@ -5,7 +5,8 @@
 //! hashed but not analysed again.
 //!
 //! Only complete results are kept: an inconclusive or failed analysis (a
-//! limit, a time budget, an unreadable member) is always redone. Entries are
+//! limit, a time budget, an unreadable member) is always redone, and so is
+//! an ONNX model, whose verdict depends on neighbouring files. Entries are
 //! written atomically (temporary file, then rename), so concurrent scans
 //! sharing a cache never read half an entry; an entry that does not parse
 //! or whose digests differ is ignored.
@@ -13,7 +14,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use sentrascan_types::{ENGINE_VERSION, FileReport, FileStatus, Finding};
+use sentrascan_types::{ENGINE_VERSION, FileReport, FileStatus, Finding, ModelFormat};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -90,6 +91,11 @@ impl VerdictCache {
     /// only saves time.
     pub(crate) fn store(&self, digests: &FileDigests, report: &FileReport, findings: &[Finding]) {
         if matches!(report.status, FileStatus::Inconclusive | FileStatus::Error) {
+            return;
+        }
+        // An ONNX model's result also depends on the files beside it
+        // (external data, symlinks), which its digest does not cover.
+        if report.format == ModelFormat::Onnx {
             return;
         }
         let Some(sha256) = digests.sha256.clone() else {

@@ -204,3 +204,27 @@ fn walk_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// An ONNX model's verdict depends on its external data files, which its
+/// digest does not cover: it is never served from the cache.
+#[test]
+fn onnx_models_are_not_cached() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let dir = testdata().join("onnx");
+    let model = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "onnx") && p.is_file())
+        .expect("an ONNX fixture");
+    let r = scan(
+        ScanOptions {
+            verdict_cache: Some(cache.clone()),
+            ..ScanOptions::default()
+        },
+        &model,
+    );
+    assert_eq!(r.files[0].format, sentrascan_core::types::ModelFormat::Onnx);
+    assert!(walk_files(&cache).is_empty());
+}

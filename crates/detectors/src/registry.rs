@@ -2,16 +2,15 @@
 
 use sentrascan_types::RuleMeta;
 
+use crate::rules::tensorflow;
+use crate::rules::tflite;
 use crate::rules::{
     archive, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, template,
 };
-use crate::rules::tensorflow;
-use crate::rules::tflite;
 
 use crate::rules::onnx;
 
 static RULES: &[&RuleMeta] = &[
-
     &pickle::pkl001_dangerous_global::RULE,
     &pickle::pkl002_unknown_global_imported::RULE,
     &pickle::pkl003_unknown_global_called::RULE,
@@ -90,7 +89,6 @@ static RULES: &[&RuleMeta] = &[
     &onnx::onnx011_model_unreadable::RULE,
     &onnx::onnx012_external_data_unverifiable::RULE,
     &template::tpl001_internal_attribute::RULE,
-
     &template::tpl002_gadget_global::RULE,
     &template::tpl003_obfuscated_name::RULE,
     &template::tpl004_code_execution::RULE,
@@ -254,7 +252,6 @@ mod tests {
                 "ONNX011 onnx-model-unreadable",
                 "ONNX012 onnx-external-data-unverifiable",
                 "TPL001 template-internal-attribute",
-
                 "TPL002 template-gadget-global",
                 "TPL003 template-obfuscated-attribute-name",
                 "TPL004 template-code-execution",

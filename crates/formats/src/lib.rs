@@ -23,8 +23,8 @@
 
 pub mod compress;
 pub mod gguf;
-pub mod keras;
 pub mod hdf5;
+pub mod keras;
 pub mod limits;
 pub mod modelcard;
 pub mod npy;

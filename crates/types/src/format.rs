@@ -117,7 +117,6 @@ impl ModelFormat {
                 | ModelFormat::Gguf
                 | ModelFormat::Onnx
                 | ModelFormat::TfLite
-
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef
