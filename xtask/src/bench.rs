@@ -494,6 +494,39 @@ fn mixed_repo(dir: &Path, total: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A Keras 2 HDF5 model written by h5py (there is no HDF5 writer in Rust
+/// worth trusting for a faithful layout), from the bench's throwaway
+/// virtualenv.
+fn keras_h5(data: &Path, path: &Path, size: usize) -> anyhow::Result<()> {
+    let venv = data.join("h5py-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        let ok = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()?
+            .success()
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "-q", "h5py==3.12.1", "numpy==2.1.3"])
+                .status()?
+                .success();
+        if !ok {
+            bail!("could not install h5py for the Keras H5 workload");
+        }
+    }
+    let script = root().join("xtask/scripts/keras_h5.py");
+    let ok = Command::new(python)
+        .arg(script)
+        .arg(path)
+        .arg(size.to_string())
+        .status()?
+        .success();
+    if !ok {
+        bail!("writing {} failed", path.display());
+    }
+    Ok(())
+}
+
 /// The read-and-hash floor over a file or every file of a directory.
 fn floor_cmd(tool: &str, path: &Path) -> Vec<String> {
     vec![
@@ -682,6 +715,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             data.join(format!("onnx_external_{}m", (big / 2) >> 20)),
             big / 2,
         ),
+        (
+            "Keras H5 (Keras 2 layout)",
+            data.join(format!("keras_{}m.h5", (big / 2) >> 20)),
+            big / 2,
+        ),
     ];
     for (label, path, size) in &workloads {
         let done = path.join(".complete");
@@ -713,6 +751,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 onnx_external(path, 500, size / 500)?;
                 fs::write(&done, b"")?;
             }
+            "Keras H5 (Keras 2 layout)" => keras_h5(&data, path, *size)?,
             _ => torch_checkpoint(path, 16, size / 16)?,
         }
     }
