@@ -746,7 +746,7 @@ impl<'l> Ctx<'l> {
             let unread_body = self.skip_large_stored_crc
                 && entry.method == 0
                 && bytes.len() as u64 >= LARGE_STORED_MEMBER;
-            if !(deferred && entry.method == 0) && !unread_body {
+            if !(unread_body || deferred && entry.method == 0) {
                 let actual = zip::crc32(&bytes);
                 if actual != entry.crc32 {
                     mismatches.push((entry.name.clone(), entry.crc32, actual));
