@@ -527,6 +527,17 @@ fn keras_h5(data: &Path, path: &Path, size: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Bytes of a file, or of every file under a directory (any depth).
+fn size_of(p: &Path) -> u64 {
+    if p.is_dir() {
+        fs::read_dir(p)
+            .map(|rd| rd.flatten().map(|e| size_of(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+    }
+}
+
 /// The read-and-hash floor over a file or every file of a directory.
 fn floor_cmd(tool: &str, path: &Path) -> Vec<String> {
     vec![
@@ -755,33 +766,6 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             _ => torch_checkpoint(path, 16, size / 16)?,
         }
     }
-    let size_of = |p: &Path| -> u64 {
-        if p.is_dir() {
-            fs::read_dir(p)
-                .map(|rd| {
-                    rd.flatten()
-                        .map(|e| {
-                            let p = e.path();
-                            if p.is_dir() {
-                                fs::read_dir(&p)
-                                    .map(|rd| {
-                                        rd.flatten()
-                                            .filter_map(|e| e.metadata().ok())
-                                            .map(|m| m.len())
-                                            .sum::<u64>()
-                                    })
-                                    .unwrap_or(0)
-                            } else {
-                                e.metadata().map(|m| m.len()).unwrap_or(0)
-                            }
-                        })
-                        .sum()
-                })
-                .unwrap_or(0)
-        } else {
-            fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-        }
-    };
     let mut md = String::new();
     writeln!(md, "# Benchmarks\n")?;
     writeln!(
