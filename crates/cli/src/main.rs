@@ -48,6 +48,12 @@ enum Command {
     Baseline(baseline::BaselineArgs),
     /// Compare SBOMs or read one into the normalised inventory.
     Sbom(sbom::SbomArgs),
+    /// List every format recognised from content, with its usual
+    /// extensions and how it is told apart.
+    Formats {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
 }
 
 #[derive(clap::Args)]
@@ -225,6 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Cache(args) => cache::run(args),
         Command::Baseline(args) => baseline::run(args),
         Command::Sbom(args) => sbom::run(args),
+        Command::Formats { format } => formats(format),
     }
 }
 
@@ -334,6 +341,26 @@ fn scan(args: ScanArgs) -> anyhow::Result<u8> {
 
 fn no_color_unset() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn formats(format: ListFormat) -> anyhow::Result<u8> {
+    let table = sentrascan_types::catalogue::CATALOGUE;
+    match format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(table)?),
+        ListFormat::Text => {
+            for i in table {
+                println!(
+                    "{:<18} {:<40} {:<28} {}",
+                    i.format.as_str(),
+                    i.title,
+                    i.extensions.join(" "),
+                    i.magic
+                );
+            }
+            println!("{} formats", table.len());
+        }
+    }
+    Ok(0)
 }
 
 fn rules(command: RulesCommand) -> anyhow::Result<u8> {

@@ -119,3 +119,29 @@ fn whole_testdata_tree_scans_with_every_file_listed() {
         && f.status == sentrascan_core::types::FileStatus::Skipped));
     assert_eq!(report.scan_result.verdict, Verdict::Fail);
 }
+
+/// `sentrascan-model formats` lists only what the engine really recognises:
+/// every catalogued format is the sniffed format of at least one committed
+/// fixture (benign or malicious), and there are at least 45 of them.
+#[test]
+fn every_catalogued_format_is_recognised_from_a_fixture() {
+    use sentrascan_core::types::catalogue::CATALOGUE;
+    let scanner = Scanner::default();
+    let mut seen = BTreeMap::new();
+    for rel in manifest().keys() {
+        let report = scanner.scan_path(testdata().join(rel)).expect("scan runs");
+        for f in &report.files {
+            seen.entry(f.format).or_insert_with(|| rel.clone());
+        }
+    }
+    let missing: Vec<&str> = CATALOGUE
+        .iter()
+        .filter(|i| !seen.contains_key(&i.format))
+        .map(|i| i.format.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "catalogued formats with no fixture recognised as them: {missing:?}"
+    );
+    assert!(CATALOGUE.len() >= 45, "only {} formats", CATALOGUE.len());
+}

@@ -51,6 +51,123 @@ pub enum ModelFormat {
     TfGraphDef,
     /// Keras's `keras_metadata.pb` beside a SavedModel.
     TfKerasMetadata,
+    /// Flax/JAX `flax.serialization` msgpack state.
+    #[serde(rename = "flax_msgpack")]
+    FlaxMsgpack,
+    /// Orbax/JAX checkpoint (`_METADATA`, `_CHECKPOINT_METADATA`, OCDBT manifest).
+    #[serde(rename = "orbax_checkpoint")]
+    OrbaxCheckpoint,
+    /// XGBoost model saved as JSON.
+    #[serde(rename = "xgboost_json")]
+    XgboostJson,
+    /// XGBoost model saved as Universal Binary JSON.
+    #[serde(rename = "xgboost_ubj")]
+    XgboostUbj,
+    /// XGBoost legacy binary model (`.bst`, `.model`).
+    #[serde(rename = "xgboost_binary")]
+    XgboostBinary,
+    /// LightGBM text model.
+    #[serde(rename = "lightgbm")]
+    LightGbm,
+    /// CatBoost binary model (`.cbm`).
+    #[serde(rename = "catboost")]
+    CatBoost,
+    /// ExecuTorch program (`.pte` flatbuffer).
+    #[serde(rename = "executorch")]
+    ExecuTorch,
+    /// PyTorch Mobile lite-interpreter archive (`.ptl`).
+    #[serde(rename = "pytorch_mobile")]
+    PytorchMobile,
+    /// TensorRT serialised engine (`.engine`, `.plan`, `.trt`).
+    #[serde(rename = "tensorrt")]
+    TensorRt,
+    /// Rockchip RKNN model.
+    #[serde(rename = "rknn")]
+    Rknn,
+    /// Core ML model specification (`.mlmodel` protobuf).
+    #[serde(rename = "coreml")]
+    CoreMl,
+    /// Microsoft CNTK model.
+    #[serde(rename = "cntk")]
+    Cntk,
+    /// MXNet symbol graph (`-symbol.json`).
+    #[serde(rename = "mxnet_symbol")]
+    MxnetSymbol,
+    /// MXNet NDArray parameter file (`.params`).
+    #[serde(rename = "mxnet_params")]
+    MxnetParams,
+    /// OpenVINO IR network description (`.xml`).
+    #[serde(rename = "openvino_ir")]
+    OpenVino,
+    /// Predictive Model Markup Language document.
+    #[serde(rename = "pmml")]
+    Pmml,
+    /// XML document of no more specific format.
+    #[serde(rename = "xml")]
+    Xml,
+    /// PaddlePaddle program description (`.pdmodel` protobuf).
+    #[serde(rename = "paddle_pdmodel")]
+    PaddleModel,
+    /// PaddlePaddle combined parameters (`.pdiparams`).
+    #[serde(rename = "paddle_pdiparams")]
+    PaddleParams,
+    /// skops archive (zip with `schema.json`).
+    #[serde(rename = "skops")]
+    Skops,
+    /// NVIDIA NeMo archive (`.nemo` tar with YAML config).
+    #[serde(rename = "nemo")]
+    Nemo,
+    /// TorchServe model archive (`.mar`).
+    #[serde(rename = "torchserve_mar")]
+    TorchServeMar,
+    /// llamafile: an executable carrying GGUF weights.
+    #[serde(rename = "llamafile")]
+    Llamafile,
+    /// OCI image layout (index, manifests, layer blobs).
+    #[serde(rename = "oci_image")]
+    OciImage,
+    /// R serialised object (`.rds`).
+    #[serde(rename = "r_rds")]
+    Rds,
+    /// R saved workspace (`.rda`, `.RData`).
+    #[serde(rename = "r_rdata")]
+    RData,
+    /// Lua Torch7 serialised object (`.t7`).
+    #[serde(rename = "torch7")]
+    Torch7,
+    /// joblib pickle with NumPy array framing.
+    #[serde(rename = "joblib")]
+    Joblib,
+    /// dill-extended pickle.
+    #[serde(rename = "dill")]
+    Dill,
+    /// Python source code.
+    #[serde(rename = "python")]
+    Python,
+    /// Shell or other script with an interpreter line.
+    #[serde(rename = "shell_script")]
+    ShellScript,
+    /// YAML document.
+    #[serde(rename = "yaml")]
+    Yaml,
+    /// TOML document.
+    #[serde(rename = "toml")]
+    Toml,
+    /// INI or `.cfg` configuration.
+    #[serde(rename = "ini")]
+    Ini,
+    /// Model card (Markdown with YAML front matter).
+    #[serde(rename = "model_card")]
+    ModelCard,
+    /// ELF executable or shared library.
+    #[serde(rename = "elf")]
+    Elf,
+    /// Windows PE executable or DLL.
+    #[serde(rename = "pe")]
+    Pe,
+    /// Mach-O executable or library.
+    #[serde(rename = "macho")]
+    MachO,
     Json,
     /// A scan of several files.
     Directory,
@@ -87,6 +204,45 @@ impl ModelFormat {
             ModelFormat::TfMetaGraph => "tf_meta_graph",
             ModelFormat::TfGraphDef => "tf_graphdef",
             ModelFormat::TfKerasMetadata => "tf_keras_metadata",
+            ModelFormat::FlaxMsgpack => "flax_msgpack",
+            ModelFormat::OrbaxCheckpoint => "orbax_checkpoint",
+            ModelFormat::XgboostJson => "xgboost_json",
+            ModelFormat::XgboostUbj => "xgboost_ubj",
+            ModelFormat::XgboostBinary => "xgboost_binary",
+            ModelFormat::LightGbm => "lightgbm",
+            ModelFormat::CatBoost => "catboost",
+            ModelFormat::ExecuTorch => "executorch",
+            ModelFormat::PytorchMobile => "pytorch_mobile",
+            ModelFormat::TensorRt => "tensorrt",
+            ModelFormat::Rknn => "rknn",
+            ModelFormat::CoreMl => "coreml",
+            ModelFormat::Cntk => "cntk",
+            ModelFormat::MxnetSymbol => "mxnet_symbol",
+            ModelFormat::MxnetParams => "mxnet_params",
+            ModelFormat::OpenVino => "openvino_ir",
+            ModelFormat::Pmml => "pmml",
+            ModelFormat::Xml => "xml",
+            ModelFormat::PaddleModel => "paddle_pdmodel",
+            ModelFormat::PaddleParams => "paddle_pdiparams",
+            ModelFormat::Skops => "skops",
+            ModelFormat::Nemo => "nemo",
+            ModelFormat::TorchServeMar => "torchserve_mar",
+            ModelFormat::Llamafile => "llamafile",
+            ModelFormat::OciImage => "oci_image",
+            ModelFormat::Rds => "r_rds",
+            ModelFormat::RData => "r_rdata",
+            ModelFormat::Torch7 => "torch7",
+            ModelFormat::Joblib => "joblib",
+            ModelFormat::Dill => "dill",
+            ModelFormat::Python => "python",
+            ModelFormat::ShellScript => "shell_script",
+            ModelFormat::Yaml => "yaml",
+            ModelFormat::Toml => "toml",
+            ModelFormat::Ini => "ini",
+            ModelFormat::ModelCard => "model_card",
+            ModelFormat::Elf => "elf",
+            ModelFormat::Pe => "pe",
+            ModelFormat::MachO => "macho",
             ModelFormat::Json => "json",
             ModelFormat::Directory => "directory",
             ModelFormat::Unknown => "unknown",
@@ -135,7 +291,14 @@ impl ModelFormat {
     pub fn can_carry_code(self) -> bool {
         !matches!(
             self,
-            ModelFormat::Json | ModelFormat::Unknown | ModelFormat::Directory
+            ModelFormat::Json
+                | ModelFormat::Yaml
+                | ModelFormat::Toml
+                | ModelFormat::Ini
+                | ModelFormat::ModelCard
+                | ModelFormat::Xml
+                | ModelFormat::Unknown
+                | ModelFormat::Directory
         )
     }
 }

@@ -6,6 +6,7 @@
 //! detectors, encoders and front ends agree on one model without depending on
 //! each other.
 
+pub mod catalogue;
 mod drift;
 mod finding;
 mod fingerprint;
