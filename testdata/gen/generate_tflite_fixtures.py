@@ -407,11 +407,16 @@ def main():
     check_round_trip(data, n_meta=2)
     run_in_interpreter("benign_support_metadata", data)
     # The licence names apache.org: a link outside the Hub, reported LOW.
-    # MetadataPopulator would also append labels.txt in a zip (`labels_zip`);
-    # the engine's generic polyglot check reports that layout today (ARC006,
-    # and a label file starting `cat\ndog` sniffs as a protocol-0 pickle), so
-    # the benign fixture leaves it out until the layout is recognised.
     fixture("benign_support_metadata.tflite", data, [("TFL010", "LOW")])
+    # As MetadataPopulator writes it: the associated files the metadata
+    # lists (labels.txt) zipped after the model. The interpreter ignores the
+    # zip; the scanner analyses its members and does not call it a polyglot.
+    run_in_interpreter("benign_support_metadata_labels_zip", data + labels_zip())
+    fixture(
+        "benign_support_metadata_labels_zip.tflite",
+        data + labels_zip(),
+        [("TFL010", "LOW")],
+    )
 
     data = external_model()
     check_round_trip(data)

@@ -60,6 +60,18 @@ pub(crate) struct Ctx<'l> {
     /// Verdict-only scans: stored members above [`LARGE_STORED_MEMBER`] are
     /// not CRC-checked, since the analysis never reads their bodies.
     pub skip_large_stored_crc: bool,
+
+    /// A zip the format itself appends after its content (TFLite Support's
+    /// associated files): set by the format's analysis, taken by the
+    /// trailing-zip check of the same call.
+    appended_zip: Option<AppendedZip>,
+}
+
+/// A documented zip after a model: where the model ends and which member
+/// names its metadata lists. Anything else in the zip is still a polyglot.
+pub(crate) struct AppendedZip {
+    pub after: u64,
+    pub members: Vec<String>,
 }
 
 /// Stored members at least this large are not CRC-checked in verdict-only scans.
@@ -182,6 +194,7 @@ impl<'l> Ctx<'l> {
             model_dir: None,
 
             skip_large_stored_crc: false,
+            appended_zip: None,
         }
     }
 
@@ -345,6 +358,7 @@ impl<'l> Ctx<'l> {
             }
         }
         self.tensorflow_asset(data, location, name, format);
+        let appended = self.appended_zip.take();
         if !matches!(
             format,
             ModelFormat::Zip
@@ -356,7 +370,10 @@ impl<'l> Ctx<'l> {
         {
             // A zip archive hidden behind other content (a polyglot): zip
             // readers find it from the end of the file.
-            if let Ok(view) = zip::parse(data, self.limits) {
+            if let Ok(mut view) = zip::parse(data, self.limits) {
+                if let Some(expected) = appended {
+                    expected.accept(&mut view);
+                }
                 let inner = format_of_view(&view);
                 self.zip(data, &view, location, inner, depth);
             }
@@ -824,7 +841,16 @@ impl<'l> Ctx<'l> {
                     }
                     // Judge by the head only: tensor records can be gigabytes,
                     // and touching their tails would page them in for nothing.
-                    let s = sniff(bytes.get(..bytes.len().min(SNIFF_HEAD)).unwrap_or(&bytes));
+                    let head = bytes.get(..bytes.len().min(SNIFF_HEAD)).unwrap_or(&bytes);
+                    let s = match sniff(head) {
+                        Sniffed::Unknown
+                            if head.len() < bytes.len()
+                                && sentrascan_formats::pickle::sniff_prefix(head) =>
+                        {
+                            Sniffed::Pickle
+                        }
+                        s => s,
+                    };
                     if s == Sniffed::Pickle {
                         if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
                             self.out.findings.push(
@@ -940,6 +966,22 @@ fn inner_name(name: &str, kind: compress::Compression) -> String {
         return format!("{}.tar", &name[..name.len() - 4]);
     }
     format!("<{} stream>", kind.as_str())
+}
+
+impl AppendedZip {
+    /// The zip starts after the model and holds only the listed members:
+    /// the bytes before it are the model, not a polyglot stub.
+    fn accept(&self, view: &mut ZipView) {
+        let listed = view
+            .entries
+            .iter()
+            .all(|e| e.is_dir() || self.members.contains(&e.name));
+        if listed && !view.entries.is_empty() {
+            view.anomalies.retain(|a| {
+                !matches!(a, zip::ZipAnomaly::PrependedData { length } if *length >= self.after)
+            });
+        }
+    }
 }
 
 fn format_of_view(view: &ZipView) -> ModelFormat {

@@ -1,7 +1,9 @@
 //! TensorFlow Lite models: the flatbuffer view, the `TFL` rules, and the
 //! SBOM facts (schema version, description, operators, counts, metadata).
 //! Associated files that TFLite Support zips after the model are found by
-//! the engine's trailing-zip check, like any polyglot.
+//! the engine's trailing-zip check and analysed like any member; the zip is
+//! not a polyglot when it starts after the flatbuffer and holds only the
+//! files the model's metadata lists.
 
 use sentrascan_detectors as rules;
 use sentrascan_formats::tflite::{self, TfLiteAnomaly};
@@ -26,6 +28,17 @@ impl Ctx<'_> {
             }
         };
         rules::check_tflite(&view, location, &mut self.out.findings);
+        if let Some(sm) = view
+            .support_metadata
+            .as_ref()
+            .filter(|s| !s.associated_files.is_empty())
+        {
+            self.fact("tflite.associated_files", sm.associated_files.join(","));
+            self.appended_zip = Some(super::AppendedZip {
+                after: view.flatbuffer_end,
+                members: sm.associated_files.clone(),
+            });
+        }
         for (limit, value) in &view.limits_hit {
             self.limit(location, limit, *value);
         }

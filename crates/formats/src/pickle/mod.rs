@@ -17,19 +17,45 @@ pub use view::*;
 pub fn sniff(data: &[u8]) -> bool {
     match data {
         [0x80, 1..=5, ..] => ops::decode_at(data, 2, 256).is_ok() || data.len() == 2,
-        _ => sniff_legacy(data),
+        _ => sniff_legacy(data, true),
     }
 }
 
-fn sniff_legacy(data: &[u8]) -> bool {
+/// Like [`sniff`], for the first bytes of something longer: a protocol 0/1
+/// stream cut short by the window is judged on what the window holds.
+pub fn sniff_prefix(data: &[u8]) -> bool {
+    match data {
+        [0x80, 1..=5, ..] => sniff(data),
+        _ => sniff_legacy(data, false),
+    }
+}
+
+/// A protocol 0/1 stream. A GLOBAL or INST is not enough on its own: text
+/// such as a label file (`cat\ndog\nbird\n`) decodes as GLOBAL `at.dog`
+/// followed by opcodes that soon stop decoding. A loader fails on the bad
+/// opcode before it has called anything, so such text is a pickle only when
+/// a call (REDUCE, OBJ, NEWOBJ, INST) precedes the bad byte or the end of
+/// the data. A stream that reaches STOP or decodes cleanly for the whole
+/// window is one, and so is one that imports something before the end of a
+/// window that is not the whole of the data (`complete` false).
+fn sniff_legacy(data: &[u8], complete: bool) -> bool {
     use ops::Opcode;
     let mut pos = 0usize;
     let mut n: u32 = 0;
+    let mut imports = false;
+    let mut calls = false;
     while n < 64 {
         match ops::decode_at(data, pos, 4096) {
             Ok((op, next)) => {
                 match op.code {
-                    Opcode::Global | Opcode::Inst => return true,
+                    Opcode::Global => imports = true,
+                    Opcode::Inst => {
+                        imports = true;
+                        calls = true;
+                    }
+                    Opcode::Reduce | Opcode::Obj | Opcode::NewObj | Opcode::NewObjEx => {
+                        calls = true
+                    }
                     Opcode::Stop => return n > 0,
                     _ => {}
                 }
@@ -64,8 +90,34 @@ fn sniff_legacy(data: &[u8]) -> bool {
                 pos = next;
                 n = n.saturating_add(1);
             }
-            Err(_) => return false,
+            // The window ends inside the stream: what follows may call.
+            Err(ops::DecodeError::Truncated { .. }) if !complete => return imports,
+            Err(_) => return imports && calls,
         }
     }
     true
+}
+
+#[cfg(test)]
+mod sniff_tests {
+    use super::*;
+
+    #[test]
+    fn label_text_is_not_a_pickle() {
+        // GLOBAL `at.dog`, BUILD, then an INST cut off at the end: a loader
+        // fails to import `at` and never calls anything.
+        assert!(!sniff(b"cat\ndog\nbird\n"));
+        assert!(!sniff(b"cat\ndog\nfish\n"));
+    }
+
+    #[test]
+    fn calls_and_cut_windows_still_count() {
+        assert!(sniff(b"cos\nsystem\n(S'echo sentrascan-fixture'\ntR."));
+        // No STOP: the REDUCE has run before the loader notices.
+        assert!(sniff(b"cos\nsystem\n(S'echo sentrascan-fixture'\ntR"));
+        // A window cut inside a long argument: the call may follow.
+        let head = b"cos\nsystem\n(S'xxxxxxxxxxxxxxxx";
+        assert!(!sniff(head));
+        assert!(sniff_prefix(head));
+    }
 }
