@@ -29,6 +29,11 @@ pub mod limits;
 pub mod modelcard;
 pub mod npy;
 pub mod onnx;
+pub mod openvino;
+pub mod paddle;
+pub mod pmml;
+pub mod skops;
+pub mod xml;
 
 pub mod pickle;
 pub mod pymarshal;

@@ -45,6 +45,14 @@ pub struct Limits {
     pub max_tf_nodes: u64,
     /// TensorFlow library functions per file.
     pub max_tf_functions: u64,
+    /// XML elements per document.
+    pub max_xml_elements: u64,
+    /// XML element nesting depth.
+    pub max_xml_depth: u32,
+    /// Attributes per XML element.
+    pub max_xml_attributes: usize,
+    /// Text and attribute bytes read from one XML document.
+    pub max_xml_text_bytes: u64,
     /// Wall-clock deadline for the analysis of one file (the engine sets it
     /// from its per-file time budget). Long loops check it and stop with a
     /// `time_budget` limit, which makes the result inconclusive.
@@ -82,6 +90,10 @@ impl Default for Limits {
             expansion_threshold: 100_000_000,
             max_tf_nodes: 1_000_000,
             max_tf_functions: 100_000,
+            max_xml_elements: 2_000_000,
+            max_xml_depth: 256,
+            max_xml_attributes: 1024,
+            max_xml_text_bytes: 256 << 20,
             deadline: None,
         }
     }

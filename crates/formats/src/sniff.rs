@@ -69,6 +69,9 @@ pub enum Sniffed {
     Unknown,
 }
 
+/// Bytes of an XML document searched for its root element.
+const SNIFF_XML_HEAD: usize = 1 << 20;
+
 pub fn sniff(data: &[u8]) -> Sniffed {
     if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
         return Sniffed::Zip;
@@ -116,6 +119,24 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     }
     if crate::safetensors::sniff(data) {
         return Sniffed::SafeTensors;
+    }
+    // Paddle's program and parameters have fixed first fields (block 0 with
+    // parent -1; a version-0 LoDTensor record); before TensorFlow, whose
+    // GraphDef also starts with field 1.
+    if crate::paddle::sniff_program(data) {
+        return Sniffed::PaddleModel;
+    }
+    if crate::paddle::sniff_params(data) {
+        return Sniffed::PaddleParams;
+    }
+    // XML, refined by its root element (`<` is no protobuf or pickle start).
+    if crate::xml::sniff(data) {
+        let head = data.get(..data.len().min(SNIFF_XML_HEAD)).unwrap_or(data);
+        return match crate::xml::root_name(head).as_deref() {
+            Some("net") => Sniffed::OpenVino,
+            Some("PMML") => Sniffed::Pmml,
+            _ => Sniffed::Xml,
+        };
     }
     // Protobuf has no magic: TensorFlow's messages are recognised by the
     // shape of their first fields (before pickles, whose opcodes never start
