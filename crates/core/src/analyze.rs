@@ -22,6 +22,9 @@ mod hdf5;
 mod keras;
 
 mod onnx;
+mod paddle;
+mod skops;
+mod xml;
 
 /// What analysing one file produced.
 
@@ -88,6 +91,7 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
         ModelFormat::Tar => "tar",
         ModelFormat::Zip => "zip",
         ModelFormat::Keras => "keras",
+        ModelFormat::Skops => "skops",
         _ => "pickle",
     }
 }
@@ -165,6 +169,7 @@ pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> M
             Some(ZipKind::Checkpoint { .. }) => ModelFormat::PytorchZip,
             Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
             _ if view.is_some_and(keras::is_keras_zip) => ModelFormat::Keras,
+            _ if view.is_some_and(is_skops_zip) => ModelFormat::Skops,
             _ => ModelFormat::Zip,
         },
         Sniffed::Pickle if torch::legacy_layout_follows(data) => ModelFormat::PytorchLegacy,
@@ -281,12 +286,14 @@ impl<'l> Ctx<'l> {
         match format {
             ModelFormat::Pickle => {
                 self.pickle(data, location, "pickle");
+                self.paddle_pickle(data, name);
             }
             ModelFormat::PytorchLegacy => self.legacy(data, location),
             ModelFormat::Zip
             | ModelFormat::PytorchZip
             | ModelFormat::TorchScript
-            | ModelFormat::Keras => {
+            | ModelFormat::Keras
+            | ModelFormat::Skops => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
@@ -340,6 +347,11 @@ impl<'l> Ctx<'l> {
             | ModelFormat::TfGraphDef
             | ModelFormat::TfKerasMetadata => self.tensorflow(data, location, format),
             ModelFormat::Hdf5 => self.hdf5(data, location, depth),
+            ModelFormat::OpenVino | ModelFormat::Pmml | ModelFormat::Xml => {
+                self.xml(data, location, name, format, depth)
+            }
+            ModelFormat::PaddleModel => self.paddle_program(data, location),
+            ModelFormat::PaddleParams => self.paddle_params(data, location),
             other => {
                 self.text_templates(data, location, name, other);
                 self.card_file(data, name);
@@ -365,6 +377,7 @@ impl<'l> Ctx<'l> {
                 | ModelFormat::PytorchZip
                 | ModelFormat::TorchScript
                 | ModelFormat::Keras
+                | ModelFormat::Skops
         ) && depth < self.limits.max_archive_depth
             && zip::sniff(data)
         {
@@ -898,6 +911,9 @@ impl<'l> Ctx<'l> {
         if format == ModelFormat::Keras {
             self.keras_zip(data, view, location, depth);
         }
+        if format == ModelFormat::Skops {
+            self.skops_schema(data, view, location);
+        }
     }
 
     fn tar(&mut self, data: &[u8], location: &Location, legacy_torch: bool, depth: u32) {
@@ -989,8 +1005,14 @@ fn format_of_view(view: &ZipView) -> ModelFormat {
         ZipKind::Checkpoint { .. } => ModelFormat::PytorchZip,
         ZipKind::TorchScript { .. } => ModelFormat::TorchScript,
         ZipKind::Other if keras::is_keras_zip(view) => ModelFormat::Keras,
+        ZipKind::Other if is_skops_zip(view) => ModelFormat::Skops,
         ZipKind::Other => ModelFormat::Zip,
     }
+}
+
+/// A zip with skops' `schema.json` at its root.
+fn is_skops_zip(view: &ZipView) -> bool {
+    sentrascan_formats::skops::is_skops_names(view.entries.iter().map(|e| e.name.as_str()))
 }
 
 /// Members `torch.save` writes besides pickles: tensor data and small records.

@@ -125,9 +125,10 @@ pub fn read(view: &XmlView) -> OpenVinoView {
             let Some(value) = e.attr("value") else {
                 continue;
             };
-            // `<attribute name="k" value="v"/>` (IR 10) or `<k value="v"/>` (IR 11).
+            // `<attribute name="k" value="v"/>` (IR 10), `<info name="k" value="v"/>`
+            // or `<k value="v"/>` (IR 11).
             let key = match (e.local.as_str(), e.attr("name")) {
-                ("attribute", Some(n)) => n.to_string(),
+                ("attribute" | "info", Some(n)) => n.to_string(),
                 _ => relative_path(view, i, rt),
             };
             out.rt_info.push(RtInfo {

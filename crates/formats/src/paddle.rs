@@ -179,10 +179,20 @@ pub struct PaddleProgram {
 /// True when `data` starts like a `ProgramDesc`: field 1 (a block) whose
 /// first fields are `idx` = 0 and `parent_idx` = -1, as Paddle writes them.
 pub fn sniff_program(data: &[u8]) -> bool {
+    // Read the first block's head even when the file is cut short.
+    if data.first() != Some(&0x0a) {
+        return false;
+    }
     let mut f = Fields::new(data, 0);
-    let Some(Ok((1, Wire::Bytes(block), _))) = f.next_field() else {
+    f.at = 1;
+    let Ok(len) = f.varint() else {
         return false;
     };
+    let end = usize::try_from(len)
+        .ok()
+        .and_then(|l| f.at.checked_add(l))
+        .map_or(data.len(), |e| e.min(data.len()));
+    let block = data.get(f.at..end).unwrap_or(&[]);
     let mut b = Fields::new(block, 0);
     matches!(b.next_field(), Some(Ok((1, Wire::Varint(0), _))))
         && matches!(b.next_field(), Some(Ok((2, Wire::Varint(v), _))) if v == u64::MAX)

@@ -279,6 +279,12 @@ impl ModelFormat {
                 | ModelFormat::TfKerasMetadata
                 | ModelFormat::Hdf5
                 | ModelFormat::Keras
+                | ModelFormat::OpenVino
+                | ModelFormat::Pmml
+                | ModelFormat::Xml
+                | ModelFormat::PaddleModel
+                | ModelFormat::PaddleParams
+                | ModelFormat::Skops
         )
     }
 }

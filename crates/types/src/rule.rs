@@ -31,6 +31,16 @@ pub enum RuleFamily {
     TfLite,
     /// `TF`: TensorFlow SavedModels, MetaGraphs and GraphDefs.
     TensorFlow,
+    /// `XML`: XML documents (DTDs, entities, XInclude, processing instructions).
+    Xml,
+    /// `OV`: OpenVINO IR models.
+    OpenVino,
+    /// `PMML`: PMML documents.
+    Pmml,
+    /// `PDL`: PaddlePaddle programs and parameters.
+    Paddle,
+    /// `SKO`: skops archives.
+    Skops,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -51,6 +61,11 @@ impl RuleFamily {
             RuleFamily::Template => "TPL",
             RuleFamily::TfLite => "TFL",
             RuleFamily::TensorFlow => "TF",
+            RuleFamily::Xml => "XML",
+            RuleFamily::OpenVino => "OV",
+            RuleFamily::Pmml => "PMML",
+            RuleFamily::Paddle => "PDL",
+            RuleFamily::Skops => "SKO",
             RuleFamily::Scanner => "SCN",
         }
     }

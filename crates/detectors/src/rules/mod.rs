@@ -6,6 +6,11 @@ pub mod hdf5;
 pub mod keras;
 pub mod numpy;
 pub mod onnx;
+pub mod openvino;
+pub mod paddle;
+pub mod pmml;
+pub mod skops;
+pub mod xml;
 
 pub mod pickle;
 pub mod pytorch;

@@ -59,7 +59,7 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "h5" | "hdf5" => &["hdf5"],
         "npy" => &["numpy"],
         "keras" => &["keras", "zip"],
-        "npz" | "zip" | "mar" => &["zip", "pytorch_zip", "torchscript", "keras"],
+        "npz" | "zip" | "mar" => &["zip", "pytorch_zip", "torchscript", "keras", "skops"],
         "json" => &["json"],
         "tflite" => &["tflite"],
         "msgpack" => &["unknown"],
@@ -72,6 +72,14 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "zst" | "zstd" => &["zstd"],
         "lz4" => &["lz4"],
         "7z" => &["7z"],
+        "xml" => &["xml", "openvino_ir", "pmml"],
+        "pmml" => &["pmml", "xml"],
+        "pdmodel" => &["paddle_pdmodel"],
+        "pdiparams" => &["paddle_pdiparams"],
+        // `paddle.save` writes a pickle (protocol 2 to 4).
+        "pdparams" | "pdopt" => &["pickle"],
+        // Top-level archives are sniffed as zip before their directory is read.
+        "skops" => &["skops", "zip"],
         _ => return None,
     })
 }
