@@ -249,6 +249,9 @@ fn every_fuzz_target_has_a_corpus() {
         "pytorch_reader",
         "zip_walker",
         "tar_walker",
+        "xml",
+        "paddle",
+        "skops_schema",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -38,6 +38,14 @@ impl Ctx<'_> {
         if let Some(v) = program.version {
             self.fact("paddle.program_version", v.to_string());
         }
+        // Paddle writes its own version as major·10⁶ + minor·10³ + patch.
+        let release = program
+            .version
+            .filter(|v| *v >= 1_000_000)
+            .map(|v| format!("{}.{}.{}", v / 1_000_000, v / 1_000 % 1_000, v % 1_000));
+        if let Some(r) = &release {
+            self.fact("paddle.framework_version", r.clone());
+        }
         self.fact("paddle.blocks", program.blocks.to_string());
         self.fact("paddle.ops", program.ops.to_string());
         self.fact("paddle.vars", program.vars.to_string());
@@ -51,7 +59,7 @@ impl Ctx<'_> {
         self.fact("paddle.op_types", names.join(","));
         self.framework(
             "paddlepaddle",
-            None,
+            release.as_deref(),
             format!(
                 "Paddle ProgramDesc ({} block(s), {} operator(s))",
                 program.blocks, program.ops
