@@ -273,6 +273,50 @@ def op_desc(kind: str, attrs: dict, inputs=(), outputs=()) -> bytes:
     return o
 
 
+def fields(b: bytes):
+    """(number, wire type, raw field bytes, payload) for each field of a message."""
+    i = 0
+    while i < len(b):
+        start = i
+        key, i = read_varint(b, i)
+        n, wt = key >> 3, key & 7
+        if wt == 0:
+            _, i = read_varint(b, i)
+            payload = None
+        elif wt == 2:
+            ln, i = read_varint(b, i)
+            payload = b[i:i + ln]
+            i += ln
+        elif wt == 1:
+            i += 8
+            payload = None
+        elif wt == 5:
+            i += 4
+            payload = None
+        else:
+            raise ValueError(wt)
+        yield n, wt, b[start:i], payload
+
+
+def strip_callstacks(program: bytes) -> bytes:
+    """Removes `op_callstack` attributes: Paddle adds them to the feed and
+    fetch operators after `clip_extra`, with the exporting machine's paths."""
+    def op(o: bytes) -> bytes:
+        keep = b""
+        for n, wt, raw, payload in fields(o):
+            if n == 4 and wt == 2:
+                name = next((p for m, w, _, p in fields(payload) if m == 1 and w == 2), b"")
+                if name == b"op_callstack":
+                    continue
+            keep += raw
+        return keep
+
+    def block(bl: bytes) -> bytes:
+        return b"".join(field(4, op(p)) if n == 4 and wt == 2 else raw for n, wt, raw, p in fields(bl))
+
+    return b"".join(field(1, block(p)) if n == 1 and wt == 2 else raw for n, wt, raw, p in fields(program))
+
+
 def with_op(program: bytes, op: bytes) -> bytes:
     """Appends `op` to block 0 of a ProgramDesc."""
     assert program[0] == 0x0A
@@ -299,12 +343,13 @@ def paddle_fixtures() -> None:
     tmp = pathlib.Path(tempfile.mkdtemp())
     paddle.jit.save(net, str(tmp / "model"), input_spec=[paddle.static.InputSpec([None, 4], "float32", name="x")])
     paddle.save(net.state_dict(), str(tmp / "model.pdparams"))
-    program = (tmp / "model.pdmodel").read_bytes()
+    program = strip_callstacks((tmp / "model.pdmodel").read_bytes())
+    assert b"op_callstack" not in program and b"/work/" not in program
     params = (tmp / "model.pdiparams").read_bytes()
     state = (tmp / "model.pdparams").read_bytes()
     shutil.rmtree(tmp)
     v = paddle.__version__
-    out("paddle/benign_linear.pdmodel", program, why=f"paddle.jit.save of Linear+ReLU (paddlepaddle {v}, legacy program format)")
+    out("paddle/benign_linear.pdmodel", program, why=f"paddle.jit.save of Linear+ReLU (paddlepaddle {v}, legacy program format; feed/fetch `op_callstack` paths removed)")
     out("paddle/benign_linear.pdiparams", params, why="its combined parameters (2 LoDTensors)")
     out("paddle/benign_linear.pdparams", state, why="paddle.save state dict (a pickle of NumPy arrays)")
 
@@ -466,6 +511,37 @@ def skops_fixtures() -> None:
         "SKO005", "MEDIUM", "schema.json cut short")
 
 
+TITLES = {
+    "xml": ("XML fixtures", "Generic XML documents for the `XML` rules (the safe XML reader never expands entities, reads DTDs or follows XInclude)."),
+    "openvino": ("OpenVINO IR fixtures", "`benign_tiny_mlp.xml`/`.bin` are written by OpenVINO's `save_model`; every other `.xml` is that IR with one change, and has a copy of the `.bin` beside it (the `OV002` check compares `Const` ranges with the `.bin` size)."),
+    "pmml": ("PMML fixtures", "The benign document has the shape sklearn2pmml writes (written by hand: the converter needs Java); the others add one technique each."),
+    "paddle": ("PaddlePaddle fixtures", "The benign files are written by paddlepaddle (`paddle.jit.save` with `FLAGS_enable_pir_api=0`, `paddle.save`); the `PDL` programs append one operator to that real program's block 0."),
+    "skops": ("skops fixtures", "`benign_pipeline.skops` is written by `skops.io.dump` (ids renumbered, members dated 2026-01-01 for determinism); the others add one node under the pipeline's state."),
+}
+
+
+def readmes() -> None:
+    why = {}
+    expect = {}
+    for r in rows:
+        if r.startswith("# "):
+            path, _, text = r[2:].partition(": ")
+            why[path] = text
+        else:
+            path, rule, sev = r.split("\t")
+            expect.setdefault(path, []).append("benign" if rule == "-" else f"{rule} {sev}")
+    for d, (title, intro) in TITLES.items():
+        lines = [f"# {title}", "", intro, "",
+                 "Generated with everything else by `testdata/gen/generate_xmlpaddle_fixtures.py`",
+                 "(see its docstring for the pinned packages); expectations in `testdata/expected-xmlpaddle.tsv`.",
+                 "Payloads are inert (`echo sentrascan-fixture`, `127.0.0.1:9`, `/etc/hostname`).", "",
+                 "| file | expected | what it shows |", "| --- | --- | --- |"]
+        for path in expect:
+            if path.startswith(d + "/"):
+                lines.append(f"| `{path[len(d) + 1:]}` | {', '.join(expect[path])} | {why.get(path, '')} |")
+        (ROOT / d / "README.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> int:
     xml_fixtures()
     pmml_fixtures()
@@ -475,6 +551,7 @@ def main() -> int:
     MANIFEST.write_text(
         "# XML, OpenVINO, PMML, Paddle and skops fixtures. GENERATED by testdata/gen/generate_xmlpaddle_fixtures.py.\n"
         "# path<TAB>RULE<TAB>SEVERITY (a benign file: -<TAB>-, nothing above LOW).\n" + "\n".join(rows) + "\n")
+    readmes()
     print(f"{MANIFEST}: {sum(1 for r in rows if not r.startswith('#'))} lines")
     return 0
 
