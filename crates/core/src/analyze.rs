@@ -272,6 +272,12 @@ impl<'l> Ctx<'l> {
         let mut format = match refine(data, sniffed, zip_view) {
             // ONNX has no magic number: the extension says which parser to try.
             ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
+            // Paddle files cut short lose their sniffable head: the name decides.
+            ModelFormat::Unknown if paddle::named_format(name).is_some() => {
+                paddle::named_format(name).unwrap_or(ModelFormat::Unknown)
+            }
+            // Markup in documentation (an HTML header in a README) is not an XML model.
+            ModelFormat::Xml if xml::is_documentation_name(name) => ModelFormat::Unknown,
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {

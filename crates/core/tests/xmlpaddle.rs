@@ -30,7 +30,10 @@ fn openvino_facts_and_framework() {
     let m = &file.metadata;
     assert_eq!(m["openvino.ir_version"], "11");
     assert_eq!(m["openvino.opsets"], "opset1");
-    assert_eq!(m["openvino.layer_types"], "Const,MatMul,Parameter,ReLU,Result");
+    assert_eq!(
+        m["openvino.layer_types"],
+        "Const,MatMul,Parameter,ReLU,Result"
+    );
     assert_eq!(m["openvino.weights_bytes"], "32");
     assert!(m["openvino.runtime_version"].starts_with("2026.4.1"));
     assert_eq!(framework(file, "openvino"), Some("2026.4.1"));
@@ -43,13 +46,21 @@ fn openvino_without_its_bin_reports_the_missing_weights() {
     let xml = dir.path().join("model.xml");
     std::fs::copy(fixture("openvino/benign_tiny_mlp.xml"), &xml).unwrap();
     let report = Scanner::default().scan_path(&xml).expect("scan runs");
-    let ov: Vec<_> = report.findings.iter().filter(|f| f.rule == "OV002").collect();
+    let ov: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "OV002")
+        .collect();
     assert_eq!(ov.len(), 1, "{:?}", report.findings);
     assert_eq!(ov[0].severity, Severity::Low);
     // A buffer has no directory: nothing to compare the ranges with.
     let data = std::fs::read(fixture("openvino/OV002_const_out_of_bounds.xml")).unwrap();
     let report = Scanner::default().scan_bytes("model.xml", &data);
-    assert!(report.findings.iter().all(|f| f.rule != "OV002"), "{:?}", report.findings);
+    assert!(
+        report.findings.iter().all(|f| f.rule != "OV002"),
+        "{:?}",
+        report.findings
+    );
 }
 
 #[test]
@@ -72,7 +83,10 @@ fn paddle_facts_and_frameworks() {
         .expect("scan runs");
     let file = &report.files[0];
     assert_eq!(file.format.as_str(), "paddle_pdmodel");
-    assert_eq!(file.metadata["paddle.op_types"], "elementwise_add,feed,fetch,matmul_v2,relu");
+    assert_eq!(
+        file.metadata["paddle.op_types"],
+        "elementwise_add,feed,fetch,matmul_v2,relu"
+    );
     assert_eq!(file.metadata["paddle.framework_version"], "3.3.1");
     assert_eq!(framework(file, "paddlepaddle"), Some("3.3.1"));
 
@@ -89,7 +103,11 @@ fn paddle_facts_and_frameworks() {
         .expect("scan runs");
     let file = &report.files[0];
     assert_eq!(file.format.as_str(), "pickle");
-    assert!(framework(file, "paddlepaddle").is_some(), "{:?}", file.frameworks);
+    assert!(
+        framework(file, "paddlepaddle").is_some(),
+        "{:?}",
+        file.frameworks
+    );
 }
 
 #[test]
@@ -100,7 +118,10 @@ fn skops_facts_and_members() {
     let file = &report.files[0];
     assert_eq!(file.format.as_str(), "skops");
     assert_eq!(file.metadata["skops.protocol"], "2");
-    assert_eq!(file.metadata["skops.root_type"], "sklearn.pipeline.Pipeline");
+    assert_eq!(
+        file.metadata["skops.root_type"],
+        "sklearn.pipeline.Pipeline"
+    );
     assert_eq!(framework(file, "skops"), Some("0.16.0"));
     assert!(framework(file, "scikit-learn").is_some());
     assert_eq!(report.scan_result.verdict, Verdict::Pass);

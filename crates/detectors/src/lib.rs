@@ -28,7 +28,10 @@ pub use rules::keras::{
 pub use rules::numpy as npy;
 pub use rules::onnx::check_onnx;
 pub use rules::openvino::check_openvino;
-pub use rules::paddle::{check_paddle_program, params_malformed as paddle_params_malformed, program_unreadable as paddle_program_unreadable};
+pub use rules::paddle::{
+    check_paddle_program, params_malformed as paddle_params_malformed,
+    program_unreadable as paddle_program_unreadable,
+};
 pub use rules::pmml::check_pmml;
 pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable};
 pub use rules::xml::{check_xml, malformed as xml_malformed};

@@ -82,9 +82,14 @@ impl<'a> Fields<'a> {
     fn varint(&mut self) -> Result<u64, PaddleError> {
         let mut v: u64 = 0;
         for i in 0..10u32 {
-            let b = *self.data.get(self.at).ok_or_else(|| self.err("truncated varint"))?;
+            let b = *self
+                .data
+                .get(self.at)
+                .ok_or_else(|| self.err("truncated varint"))?;
             self.at = self.at.saturating_add(1);
-            v |= u64::from(b & 0x7f).checked_shl(7 * i).unwrap_or(0);
+            v |= u64::from(b & 0x7f)
+                .checked_shl(i.saturating_mul(7))
+                .unwrap_or(0);
             if b & 0x80 == 0 {
                 return Ok(v);
             }
@@ -133,7 +138,10 @@ impl<'a> Fields<'a> {
             .checked_add(n)
             .filter(|e| *e <= self.data.len())
             .ok_or_else(|| self.err("length runs past the end of its message"))?;
-        let out = self.data.get(self.at..end).ok_or_else(|| self.err("bad slice"))?;
+        let out = self
+            .data
+            .get(self.at..end)
+            .ok_or_else(|| self.err("bad slice"))?;
         self.at = end;
         Ok(out)
     }
@@ -326,7 +334,8 @@ fn read_op(
     }
     let op_type = op_type.unwrap_or_default();
     if p.op_types.len() < MAX_OP_TYPES || p.op_types.contains_key(&op_type) {
-        *p.op_types.entry(op_type.clone()).or_insert(0) += 1;
+        let n = p.op_types.entry(op_type.clone()).or_insert(0);
+        *n = n.saturating_add(1);
     }
     if p.kept.len() >= MAX_KEPT_OPS || !keep(&op_type) {
         return Ok(());
@@ -409,19 +418,19 @@ pub struct PaddleParams {
 /// Element size of a `VarType.Type` that tensors can hold.
 pub fn dtype_size(t: u64) -> Option<u64> {
     Some(match t {
-        0 => 1,           // BOOL
-        1 => 2,           // INT16
-        2 => 4,           // INT32
-        3 => 8,           // INT64
-        4 => 2,           // FP16
-        5 => 4,           // FP32
-        6 => 8,           // FP64
-        19 => 8,          // SIZE_T
-        20 | 21 => 1,     // UINT8, INT8
-        22 => 2,          // BF16
-        23 => 8,          // COMPLEX64
-        24 => 16,         // COMPLEX128
-        32 | 33 => 1,     // FP8_E4M3FN, FP8_E5M2
+        0 => 1,       // BOOL
+        1 => 2,       // INT16
+        2 => 4,       // INT32
+        3 => 8,       // INT64
+        4 => 2,       // FP16
+        5 => 4,       // FP32
+        6 => 8,       // FP64
+        19 => 8,      // SIZE_T
+        20 | 21 => 1, // UINT8, INT8
+        22 => 2,      // BF16
+        23 => 8,      // COMPLEX64
+        24 => 16,     // COMPLEX128
+        32 | 33 => 1, // FP8_E4M3FN, FP8_E5M2
         _ => return None,
     })
 }

@@ -95,7 +95,8 @@ pub fn read(view: &XmlView) -> PmmlView {
                 out.application_version = e.attr("version").map(str::to_string);
             }
             "DataField" if out.data_fields.len() < MAX_ITEMS => {
-                out.data_fields.push(e.attr("name").unwrap_or("").to_string());
+                out.data_fields
+                    .push(e.attr("name").unwrap_or("").to_string());
             }
             "Extension" if out.extensions.len() < MAX_ITEMS => {
                 // An extension nested in another is part of the outer one's content.
@@ -157,7 +158,12 @@ fn read_extension(view: &XmlView, index: usize) -> Extension {
         };
     };
     content.push_str(&e.text);
-    for (i, c) in view.elements.iter().enumerate().skip(index.saturating_add(1)) {
+    for (i, c) in view
+        .elements
+        .iter()
+        .enumerate()
+        .skip(index.saturating_add(1))
+    {
         if !view.is_within(i, index) || content.len() >= MAX_EXTENSION_TEXT {
             break;
         }
@@ -184,23 +190,114 @@ fn read_extension(view: &XmlView, index: usize) -> Extension {
 
 /// Built-in functions of PMML 4.4 (section "Built-in functions").
 pub const BUILTIN_FUNCTIONS: &[&str] = &[
-    "+", "-", "*", "/", "min", "max", "sum", "avg", "median", "product", "log10", "ln", "sqrt",
-    "abs", "exp", "pow", "threshold", "floor", "ceil", "round", "modulo", "isMissing",
-    "isNotMissing", "isValid", "isNotValid", "equal", "notEqual", "lessThan", "lessOrEqual",
-    "greaterThan", "greaterOrEqual", "and", "or", "not", "isIn", "isNotIn", "if", "uppercase",
-    "lowercase", "substring", "trimBlanks", "concat", "replace", "matches", "formatNumber",
-    "formatDatetime", "dateDaysSinceYear", "dateSecondsSinceYear", "dateSecondsSinceMidnight",
-    "normalCDF", "normalPDF", "stdNormalCDF", "stdNormalPDF", "erf", "normalIDF", "stdNormalIDF",
-    "expm1", "hypot", "ln1p", "rint", "sin", "asin", "sinh", "cos", "acos", "cosh", "tan", "atan",
-    "tanh", "atan2", "lowercase", "stringLength", "weekday", "isFalse", "isTrue",
+    "+",
+    "-",
+    "*",
+    "/",
+    "min",
+    "max",
+    "sum",
+    "avg",
+    "median",
+    "product",
+    "log10",
+    "ln",
+    "sqrt",
+    "abs",
+    "exp",
+    "pow",
+    "threshold",
+    "floor",
+    "ceil",
+    "round",
+    "modulo",
+    "isMissing",
+    "isNotMissing",
+    "isValid",
+    "isNotValid",
+    "equal",
+    "notEqual",
+    "lessThan",
+    "lessOrEqual",
+    "greaterThan",
+    "greaterOrEqual",
+    "and",
+    "or",
+    "not",
+    "isIn",
+    "isNotIn",
+    "if",
+    "uppercase",
+    "lowercase",
+    "substring",
+    "trimBlanks",
+    "concat",
+    "replace",
+    "matches",
+    "formatNumber",
+    "formatDatetime",
+    "dateDaysSinceYear",
+    "dateSecondsSinceYear",
+    "dateSecondsSinceMidnight",
+    "normalCDF",
+    "normalPDF",
+    "stdNormalCDF",
+    "stdNormalPDF",
+    "erf",
+    "normalIDF",
+    "stdNormalIDF",
+    "expm1",
+    "hypot",
+    "ln1p",
+    "rint",
+    "sin",
+    "asin",
+    "sinh",
+    "cos",
+    "acos",
+    "cosh",
+    "tan",
+    "atan",
+    "tanh",
+    "atan2",
+    "lowercase",
+    "stringLength",
+    "weekday",
+    "isFalse",
+    "isTrue",
 ];
 
 /// JPMML's vendor functions (`x-` prefix), part of its built-in registry.
 pub const JPMML_FUNCTIONS: &[&str] = &[
-    "x-atan2", "x-cosh", "x-expm1", "x-hypot", "x-ln1p", "x-rint", "x-sinh", "x-tanh", "x-sin",
-    "x-cos", "x-tan", "x-asin", "x-acos", "x-atan", "x-modulo", "x-isFalse", "x-isTrue",
-    "x-stringLength", "x-lowercase", "x-uppercase", "x-substring", "x-trimBlanks", "x-concat",
-    "x-replace", "x-matches", "x-formatNumber", "x-weekday", "x-median", "x-product",
+    "x-atan2",
+    "x-cosh",
+    "x-expm1",
+    "x-hypot",
+    "x-ln1p",
+    "x-rint",
+    "x-sinh",
+    "x-tanh",
+    "x-sin",
+    "x-cos",
+    "x-tan",
+    "x-asin",
+    "x-acos",
+    "x-atan",
+    "x-modulo",
+    "x-isFalse",
+    "x-isTrue",
+    "x-stringLength",
+    "x-lowercase",
+    "x-uppercase",
+    "x-substring",
+    "x-trimBlanks",
+    "x-concat",
+    "x-replace",
+    "x-matches",
+    "x-formatNumber",
+    "x-weekday",
+    "x-median",
+    "x-product",
 ];
 
 #[cfg(test)]

@@ -194,9 +194,21 @@ mod tests {
         assert_eq!(s.skops_version.as_deref(), Some("0.10.0"));
         let loaders: Vec<&str> = s.nodes.iter().map(|n| n.loader.as_str()).collect();
         // serde_json keeps object keys sorted: `a` comes before `m`.
-        assert_eq!(loaders, ["ObjectNode", "DictNode", "NdArrayNode", "MethodNode", "ObjectNode"]);
+        assert_eq!(
+            loaders,
+            [
+                "ObjectNode",
+                "DictNode",
+                "NdArrayNode",
+                "MethodNode",
+                "ObjectNode"
+            ]
+        );
         assert_eq!(s.nodes[3].method.as_deref(), Some("system"));
-        assert_eq!(s.nodes[3].method_owner, Some(("os".into(), "module".into())));
+        assert_eq!(
+            s.nodes[3].method_owner,
+            Some(("os".into(), "module".into()))
+        );
         assert_eq!(s.files().collect::<Vec<_>>(), ["a.npy"]);
         assert!(parse_schema(b"[1]").is_err());
         assert!(parse_schema(b"{").is_err());

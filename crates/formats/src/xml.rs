@@ -183,12 +183,16 @@ pub fn sniff(data: &[u8]) -> bool {
         return false;
     };
     if rest.starts_with(b"<?xml") {
-        return rest.get(5).is_some_and(|b| b.is_ascii_whitespace() || *b == b'?');
+        return rest
+            .get(5)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'?');
     }
     // Without a declaration: a root element (or DOCTYPE/comment before it)
     // and no binary bytes in the head.
     let head = rest.get(..rest.len().min(1024)).unwrap_or(rest);
-    if head.iter().any(|b| *b == 0) || std::str::from_utf8(head).is_err() && head.len() < 1024 {
+    // Invalid UTF-8 (not merely a character cut at the end of the head) is binary.
+    let invalid = matches!(std::str::from_utf8(head), Err(e) if e.error_len().is_some());
+    if head.contains(&0) || invalid {
         return false;
     }
     if rest.starts_with(b"<!DOCTYPE") || rest.starts_with(b"<!--") {
@@ -201,7 +205,8 @@ pub fn sniff(data: &[u8]) -> bool {
                 .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.'))
                 .count();
             name_len > 0
-                && r.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                && r.first()
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
                 && r.get(name_len)
                     .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
         }
@@ -230,13 +235,12 @@ pub fn root_name(data: &[u8]) -> Option<String> {
 /// started leaves a partial view with [`XmlView::malformed`] set.
 pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlView, XmlError> {
     let body = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    if body.starts_with(b"\xff\xfe") || body.starts_with(b"\xfe\xff") || body.starts_with(b"\0<")
-    {
+    if body.starts_with(b"\xff\xfe") || body.starts_with(b"\xfe\xff") || body.starts_with(b"\0<") {
         return Err(XmlError::Encoding {
             reason: "UTF-16 is not read",
         });
     }
-    let bom = (data.len() - body.len()) as u64;
+    let bom = data.len().saturating_sub(body.len()) as u64;
     let mut reader = Reader::from_reader(body);
     {
         let cfg = reader.config_mut();
@@ -277,7 +281,10 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlView, XmlError> {
                 if view.processing_instructions.len() < MAX_DECLARATIONS {
                     view.processing_instructions.push(ProcessingInstruction {
                         target: String::from_utf8_lossy(pi.target()).into_owned(),
-                        content: truncate(String::from_utf8_lossy(pi.content()).trim(), MAX_DECL_CHARS),
+                        content: truncate(
+                            String::from_utf8_lossy(pi.content()).trim(),
+                            MAX_DECL_CHARS,
+                        ),
                         offset: pos,
                     });
                 }
@@ -292,12 +299,14 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlView, XmlError> {
                     break;
                 }
                 if view.elements.len() as u64 >= limits.max_xml_elements {
-                    view.limits_hit.push(("max_xml_elements", limits.max_xml_elements));
+                    view.limits_hit
+                        .push(("max_xml_elements", limits.max_xml_elements));
                     break;
                 }
                 let depth = stack.len() as u32;
                 if depth >= limits.max_xml_depth {
-                    view.limits_hit.push(("max_xml_depth", u64::from(limits.max_xml_depth)));
+                    view.limits_hit
+                        .push(("max_xml_depth", u64::from(limits.max_xml_depth)));
                     break;
                 }
                 let mut attributes = Vec::new();
@@ -373,7 +382,8 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlView, XmlError> {
             Event::Comment(_) => {}
         }
         if text_total > limits.max_xml_text_bytes {
-            view.limits_hit.push(("max_xml_text_bytes", limits.max_xml_text_bytes));
+            view.limits_hit
+                .push(("max_xml_text_bytes", limits.max_xml_text_bytes));
             break;
         }
     }
@@ -381,7 +391,10 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlView, XmlError> {
         return Err(XmlError::NoRoot);
     }
     if view.malformed.is_none() && view.limits_hit.is_empty() && !stack.is_empty() {
-        view.malformed = Some((data.len() as u64, "the document ends inside an element".into()));
+        view.malformed = Some((
+            data.len() as u64,
+            "the document ends inside an element".into(),
+        ));
     }
     Ok(view)
 }
@@ -485,7 +498,9 @@ impl<'a> Cursor<'a> {
         let n = self
             .rest()
             .iter()
-            .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'[' | b'"' | b'\'' | b';'))
+            .take_while(|b| {
+                !b.is_ascii_whitespace() && !matches!(b, b'>' | b'[' | b'"' | b'\'' | b';')
+            })
             .count();
         let out = String::from_utf8_lossy(self.rest().get(..n).unwrap_or(&[])).into_owned();
         self.bump(n);
@@ -495,7 +510,11 @@ impl<'a> Cursor<'a> {
     fn literal(&mut self) -> Option<(String, usize)> {
         let q = *self.rest().first().filter(|b| matches!(b, b'"' | b'\''))?;
         self.bump(1);
-        let n = self.rest().iter().position(|b| *b == q).unwrap_or(self.rest().len());
+        let n = self
+            .rest()
+            .iter()
+            .position(|b| *b == q)
+            .unwrap_or(self.rest().len());
         let raw = self.rest().get(..n).unwrap_or(&[]);
         let out = (String::from_utf8_lossy(raw).into_owned(), n);
         self.bump(n.saturating_add(1));
@@ -564,7 +583,11 @@ fn references_in(value: &str) -> Vec<String> {
                 .get(start..)
                 .unwrap_or(&[])
                 .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':') || **c >= 0x80)
+                .take_while(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, b'_' | b'-' | b'.' | b':')
+                        || **c >= 0x80
+                })
                 .count();
             let end = start.saturating_add(len);
             if len > 0 && b.get(end) == Some(&b';') {
@@ -738,7 +761,10 @@ mod tests {
         assert!(!sniff(b"<html"));
         assert!(!sniff(b"{\"a\": 1}"));
         assert!(!sniff(b"< a>"));
-        assert_eq!(root_name(b"<?xml version='1.0'?><!-- c --><x:PMML/>").as_deref(), Some("PMML"));
+        assert_eq!(
+            root_name(b"<?xml version='1.0'?><!-- c --><x:PMML/>").as_deref(),
+            Some("PMML")
+        );
     }
 
     #[test]
@@ -755,10 +781,16 @@ mod tests {
         let v = parse(doc, &Limits::default()).unwrap();
         let dt = v.doctype.as_ref().unwrap();
         assert_eq!(dt.root, "r");
-        assert_eq!(dt.external.as_ref().unwrap().system, "http://127.0.0.1:9/x.dtd");
+        assert_eq!(
+            dt.external.as_ref().unwrap().system,
+            "http://127.0.0.1:9/x.dtd"
+        );
         assert_eq!(dt.entities.len(), 4);
         assert!(dt.entities[2].parameter);
-        assert_eq!(dt.entities[3].external.as_ref().unwrap().system, "file:///etc/hostname");
+        assert_eq!(
+            dt.entities[3].external.as_ref().unwrap().system,
+            "file:///etc/hostname"
+        );
         assert_eq!(dt.parameter_references, vec!["p".to_string()]);
         assert_eq!(v.elements[0].attr("attr"), Some("&b;"));
         assert_eq!(v.elements[0].text, "&x;<");

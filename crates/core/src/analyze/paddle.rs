@@ -8,7 +8,7 @@ use sentrascan_detectors as rules;
 use sentrascan_detectors::rules::paddle::keep_op;
 use sentrascan_formats::paddle;
 use sentrascan_formats::pickle::Analyzer;
-use sentrascan_types::Location;
+use sentrascan_types::{Location, ModelFormat};
 
 use super::Ctx;
 
@@ -49,7 +49,10 @@ impl Ctx<'_> {
         self.fact("paddle.blocks", program.blocks.to_string());
         self.fact("paddle.ops", program.ops.to_string());
         self.fact("paddle.vars", program.vars.to_string());
-        self.fact("paddle.persistable_vars", program.persistable_vars.to_string());
+        self.fact(
+            "paddle.persistable_vars",
+            program.persistable_vars.to_string(),
+        );
         let names: Vec<&str> = program
             .op_types
             .keys()
@@ -81,12 +84,17 @@ impl Ctx<'_> {
                 params.tensor_count,
                 trailing,
             ));
-            // Whatever follows is not a tensor: search it for pickles.
+            // Whatever follows the tensors is not a tensor: search it for
+            // pickles (a file that is broken from its first record only
+            // when it starts like one).
             let start = usize::try_from(problem.offset).unwrap_or(data.len());
-            let mut an = Analyzer::new(self.limits);
-            an.raw_data_expected = true;
-            an.run_buffer(data, start);
-            self.finish_pickle(an, location, "paddle");
+            let rest = data.get(start..).unwrap_or(&[]);
+            if params.tensor_count > 0 || sentrascan_formats::pickle::sniff(rest) {
+                let mut an = Analyzer::new(self.limits);
+                an.raw_data_expected = true;
+                an.run_buffer(data, start);
+                self.finish_pickle(an, location, "paddle");
+            }
             if params.tensor_count == 0 {
                 self.inconclusive(
                     location,
@@ -112,7 +120,10 @@ impl Ctx<'_> {
         self.framework(
             "paddlepaddle",
             None,
-            format!("Paddle LoDTensor parameters ({} tensor(s))", params.tensor_count),
+            format!(
+                "Paddle LoDTensor parameters ({} tensor(s))",
+                params.tensor_count
+            ),
         );
     }
 
@@ -130,6 +141,18 @@ impl Ctx<'_> {
         } else if by_name {
             self.framework("paddlepaddle", None, format!("paddle.save pickle `{name}`"));
         }
+    }
+}
+
+/// The Paddle format a file name says, for content too damaged to sniff.
+pub(super) fn named_format(name: &str) -> Option<ModelFormat> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pdmodel") {
+        Some(ModelFormat::PaddleModel)
+    } else if lower.ends_with(".pdiparams") {
+        Some(ModelFormat::PaddleParams)
+    } else {
+        None
     }
 }
 

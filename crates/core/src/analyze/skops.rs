@@ -44,9 +44,16 @@ impl Ctx<'_> {
         }
         let names: std::collections::BTreeSet<&str> =
             view.entries.iter().map(|e| e.name.as_str()).collect();
-        let missing: Vec<&str> = schema.files().filter(|f| !names.contains(f)).take(16).collect();
+        let missing: Vec<&str> = schema
+            .files()
+            .filter(|f| !names.contains(f))
+            .take(16)
+            .collect();
         if !missing.is_empty() {
-            let why = format!("nodes name members the archive lacks: {}", missing.join(", "));
+            let why = format!(
+                "nodes name members the archive lacks: {}",
+                missing.join(", ")
+            );
             self.out
                 .findings
                 .push(rules::skops_schema_unreadable(&member, &why));

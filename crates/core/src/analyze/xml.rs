@@ -12,6 +12,23 @@ use super::Ctx;
 /// Names kept in list-valued facts.
 const MAX_FACT_NAMES: usize = 256;
 
+/// Names of documentation files, whose markup is HTML rather than XML.
+pub(super) fn is_documentation_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".md",
+        ".markdown",
+        ".txt",
+        ".html",
+        ".htm",
+        ".rst",
+        ".jinja",
+        ".j2",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+}
+
 impl Ctx<'_> {
     pub(super) fn xml(
         &mut self,
@@ -78,7 +95,10 @@ impl Ctx<'_> {
         }
         for (key, fact) in [
             ("MO_version", "openvino.mo_version"),
-            ("conversion_parameters.framework", "openvino.source_framework"),
+            (
+                "conversion_parameters.framework",
+                "openvino.source_framework",
+            ),
         ] {
             if let Some(v) = ir.rt(key) {
                 self.fact(fact, v.to_string());
@@ -89,10 +109,18 @@ impl Ctx<'_> {
         self.framework(
             "openvino",
             release,
-            format!("OpenVINO IR version {} ({} layers)", ir.ir_version, ir.layers.len()),
+            format!(
+                "OpenVINO IR version {} ({} layers)",
+                ir.ir_version,
+                ir.layers.len()
+            ),
         );
         // The weights: `model.xml` reads `model.bin` from the same directory.
-        let dir = if depth == 0 { self.model_dir.clone() } else { None };
+        let dir = if depth == 0 {
+            self.model_dir.clone()
+        } else {
+            None
+        };
         let consts: Vec<&openvino::ConstRange> = ir.consts.iter().collect();
         if consts.is_empty() {
             return;
@@ -142,7 +170,12 @@ impl Ctx<'_> {
         if let Some(v) = &p.application_version {
             self.fact("pmml.application_version", v.clone());
         }
-        let models: Vec<&str> = p.models.iter().map(|m| m.kind.as_str()).take(MAX_FACT_NAMES).collect();
+        let models: Vec<&str> = p
+            .models
+            .iter()
+            .map(|m| m.kind.as_str())
+            .take(MAX_FACT_NAMES)
+            .collect();
         self.fact("pmml.models", models.join(","));
         let functions: Vec<&str> = p
             .models

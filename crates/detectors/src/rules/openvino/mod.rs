@@ -11,7 +11,9 @@ pub mod ov004_malformed_ir;
 use sentrascan_formats::openvino::OpenVinoView;
 use sentrascan_types::{Finding, Location, RuleFamily};
 
-pub use ov002_weights_out_of_bounds::{missing as weights_missing, out_of_bounds as weights_out_of_bounds};
+pub use ov002_weights_out_of_bounds::{
+    missing as weights_missing, out_of_bounds as weights_out_of_bounds,
+};
 
 pub(crate) const FAMILY: RuleFamily = RuleFamily::OpenVino;
 
@@ -50,7 +52,9 @@ pub fn path_kind(value: &str) -> Option<&'static str> {
     if v.split(['/', '\\']).any(|p| p == "..") {
         return Some("a path that climbs out of the model directory");
     }
-    if [".so", ".dll", ".dylib"].iter().any(|e| l.ends_with(e) || l.contains(&format!("{e}.")))
+    if [".so", ".dll", ".dylib"]
+        .iter()
+        .any(|e| l.ends_with(e) || l.contains(&format!("{e}.")))
     {
         return Some("a shared library");
     }

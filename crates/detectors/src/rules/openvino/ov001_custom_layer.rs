@@ -51,7 +51,11 @@ pub fn check(view: &OpenVinoView, location: &Location, out: &mut Vec<Finding>) {
         g.0 = g.0.saturating_add(1);
     }
     for ((kind, version), (count, offset, first)) in groups {
-        let shown = if version.is_empty() { "(none)" } else { version };
+        let shown = if version.is_empty() {
+            "(none)"
+        } else {
+            version
+        };
         out.push(
             Finding::new(
                 &RULE,

@@ -54,7 +54,10 @@ pub fn out_of_bounds(location: &Location, c: &ConstRange, bin: &str, bin_size: u
             "Layer `{}` declares {} (end {e}), past the end of `{bin}` ({bin_size} bytes).",
             c.layer, c.raw
         ),
-        None => format!("Layer `{}` declares {}, whose end overflows.", c.layer, c.raw),
+        None => format!(
+            "Layer `{}` declares {}, whose end overflows.",
+            c.layer, c.raw
+        ),
     })
     .evidence("layer", c.layer.clone())
     .evidence("range", c.raw.clone())

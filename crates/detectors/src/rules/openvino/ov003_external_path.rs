@@ -45,7 +45,9 @@ pub fn check(view: &OpenVinoView, location: &Location, out: &mut Vec<Finding>) {
     let mut n = 0usize;
     for l in &view.layers {
         for (k, v) in &l.data {
-            let Some(kind) = super::path_kind(v) else { continue };
+            let Some(kind) = super::path_kind(v) else {
+                continue;
+            };
             if n >= 64 {
                 return;
             }
@@ -68,7 +70,9 @@ pub fn check(view: &OpenVinoView, location: &Location, out: &mut Vec<Finding>) {
         }
     }
     for r in &view.rt_info {
-        let Some(kind) = super::path_kind(&r.value) else { continue };
+        let Some(kind) = super::path_kind(&r.value) else {
+            continue;
+        };
         if n >= 64 {
             return;
         }

@@ -39,8 +39,9 @@ Obtain the model from its source or re-export it.
 pub fn check(view: &OpenVinoView, location: &Location, out: &mut Vec<Finding>) {
     if view.layers.is_empty() {
         out.push(
-            Finding::new(&RULE, location.clone(), "OpenVINO IR `<net>` has no layers")
-                .description("The `<net>` root has no `<layers>/<layer>` elements: there is no model to load."),
+            Finding::new(&RULE, location.clone(), "OpenVINO IR `<net>` has no layers").description(
+                "The `<net>` root has no `<layers>/<layer>` elements: there is no model to load.",
+            ),
         );
     }
     if view.ir_version.trim().parse::<u32>().is_err() {
@@ -54,12 +55,20 @@ pub fn check(view: &OpenVinoView, location: &Location, out: &mut Vec<Finding>) {
             .evidence("ir_version", view.ir_version.clone()),
         );
     }
-    for c in view.consts.iter().filter(|c| c.offset.is_none() || c.size.is_none()).take(16) {
+    for c in view
+        .consts
+        .iter()
+        .filter(|c| c.offset.is_none() || c.size.is_none())
+        .take(16)
+    {
         out.push(
             Finding::new(
                 &RULE,
                 location.clone(),
-                format!("Const `{}` has an unreadable weights range ({})", c.layer, c.raw),
+                format!(
+                    "Const `{}` has an unreadable weights range ({})",
+                    c.layer, c.raw
+                ),
             )
             .description(format!(
                 "Layer `{}` declares {}; the bytes it reads cannot be located.",

@@ -44,7 +44,14 @@ mod tests {
 
     #[test]
     fn known_op_table() {
-        for op in ["feed", "fetch", "matmul_v2", "relu", "elementwise_add", "scale"] {
+        for op in [
+            "feed",
+            "fetch",
+            "matmul_v2",
+            "relu",
+            "elementwise_add",
+            "scale",
+        ] {
             assert!(is_known_op(op), "{op}");
         }
         assert!(!is_known_op("my_custom_op"));

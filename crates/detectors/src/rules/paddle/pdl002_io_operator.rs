@@ -46,8 +46,15 @@ pub fn io_kind(op: &str) -> Option<&'static str> {
     Some(match op {
         "save" | "save_combine" | "checkpoint_notify" => "writes files",
         "load" | "load_combine" => "reads files",
-        "send" | "recv" | "send_v2" | "recv_v2" | "listen_and_serv" | "send_and_recv"
-        | "send_barrier" | "fetch_barrier" | "heter_listen_and_serv" => "communicates over the network",
+        "send"
+        | "recv"
+        | "send_v2"
+        | "recv_v2"
+        | "listen_and_serv"
+        | "send_and_recv"
+        | "send_barrier"
+        | "fetch_barrier"
+        | "heter_listen_and_serv" => "communicates over the network",
         _ => return None,
     })
 }
@@ -56,14 +63,21 @@ fn escapes(path: &str) -> bool {
     let b = path.as_bytes();
     path.starts_with('/')
         || path.starts_with('\\')
-        || (b.len() > 1 && b.first().is_some_and(u8::is_ascii_alphabetic) && b.get(1) == Some(&b':'))
+        || (b.len() > 1
+            && b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.get(1) == Some(&b':'))
         || path.split(['/', '\\']).any(|p| p == "..")
 }
 
 pub fn check(view: &PaddleProgram, location: &Location, out: &mut Vec<Finding>) {
     for op in view.kept.iter().take(256) {
-        let Some(kind) = io_kind(&op.op_type) else { continue };
-        let path = op.attr("file_path").or_else(|| op.attr("dir")).unwrap_or("");
+        let Some(kind) = io_kind(&op.op_type) else {
+            continue;
+        };
+        let path = op
+            .attr("file_path")
+            .or_else(|| op.attr("dir"))
+            .unwrap_or("");
         let severity = if kind == "reads files" && !escapes(path) {
             Severity::Medium
         } else {
@@ -75,7 +89,10 @@ pub fn check(view: &PaddleProgram, location: &Location, out: &mut Vec<Finding>) 
             Category::FileSystemAccess
         };
         let target = if path.is_empty() {
-            op.attr("endpoints").or_else(|| op.attr("epmap")).unwrap_or("").to_string()
+            op.attr("endpoints")
+                .or_else(|| op.attr("epmap"))
+                .unwrap_or("")
+                .to_string()
         } else {
             path.to_string()
         };
@@ -86,7 +103,10 @@ pub fn check(view: &PaddleProgram, location: &Location, out: &mut Vec<Finding>) 
                 if target.is_empty() {
                     format!("`{}` operator in block {} {kind}", op.op_type, op.block)
                 } else {
-                    format!("`{}` operator in block {} {kind}: `{target}`", op.op_type, op.block)
+                    format!(
+                        "`{}` operator in block {} {kind}: `{target}`",
+                        op.op_type, op.block
+                    )
                 },
             )
             .severity(severity)
@@ -96,7 +116,11 @@ pub fn check(view: &PaddleProgram, location: &Location, out: &mut Vec<Finding>) 
                 op.block,
                 op.index,
                 op.op_type,
-                if target.is_empty() { String::new() } else { format!(" (`{target}`)") }
+                if target.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (`{target}`)")
+                }
             ))
             .evidence("op_type", op.op_type.clone())
             .evidence("block", op.block)

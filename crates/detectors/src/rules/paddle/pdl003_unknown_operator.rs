@@ -47,7 +47,11 @@ pub fn check(view: &PaddleProgram, location: &Location, out: &mut Vec<Finding>) 
     if unknown.is_empty() {
         return;
     }
-    let names: Vec<String> = unknown.iter().take(32).map(|(t, n)| format!("{t} ({n})")).collect();
+    let names: Vec<String> = unknown
+        .iter()
+        .take(32)
+        .map(|(t, n)| format!("{t} ({n})"))
+        .collect();
     out.push(
         Finding::new(
             &RULE,

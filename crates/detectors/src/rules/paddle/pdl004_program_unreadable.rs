@@ -36,7 +36,13 @@ Re-download or re-export the model.
 };
 
 pub fn finding(location: &Location, e: &PaddleError) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("Paddle program cannot be decoded: {e}"))
-        .description(format!("The ProgramDesc could not be decoded ({e}); its operators were not all checked."))
-        .evidence("error", e.to_string())
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("Paddle program cannot be decoded: {e}"),
+    )
+    .description(format!(
+        "The ProgramDesc could not be decoded ({e}); its operators were not all checked."
+    ))
+    .evidence("error", e.to_string())
 }

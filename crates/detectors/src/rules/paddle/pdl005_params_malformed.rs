@@ -38,7 +38,12 @@ Re-export the parameters; remove appended data.
 "#,
 };
 
-pub fn finding(location: &Location, problem: &ParamsProblem, tensors: u64, trailing: Option<u64>) -> Finding {
+pub fn finding(
+    location: &Location,
+    problem: &ParamsProblem,
+    tensors: u64,
+    trailing: Option<u64>,
+) -> Finding {
     let title = match trailing {
         Some(n) => format!("{n} byte(s) after the last of {tensors} tensor(s)"),
         None => format!("Invalid LoDTensor record: {}", problem.reason),

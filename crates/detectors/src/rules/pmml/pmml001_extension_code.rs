@@ -102,7 +102,13 @@ pub fn check(view: &PmmlView, location: &Location, out: &mut Vec<Finding>) {
             JVM_JS_CALLS
                 .iter()
                 // Tags are case-insensitive in HTML; calls are matched as written.
-                .filter(|p| if p.starts_with('<') { lower.contains(*p) } else { text.contains(*p) })
+                .filter(|p| {
+                    if p.starts_with('<') {
+                        lower.contains(*p)
+                    } else {
+                        text.contains(*p)
+                    }
+                })
                 .map(|p| p.trim_end_matches('(').to_string()),
         );
         let script = is_script_extension(e);
@@ -117,10 +123,18 @@ pub fn check(view: &PmmlView, location: &Location, out: &mut Vec<Finding>) {
             if patterns.is_empty() {
                 format!("Script extension `{label}` at {}", e.path)
             } else {
-                format!("Extension `{label}` at {} contains code: {}", e.path, patterns.join(", "))
+                format!(
+                    "Extension `{label}` at {} contains code: {}",
+                    e.path,
+                    patterns.join(", ")
+                )
             },
         )
-        .severity(if patterns.is_empty() { Severity::Medium } else { Severity::High })
+        .severity(if patterns.is_empty() {
+            Severity::Medium
+        } else {
+            Severity::High
+        })
         .description(format!(
             "`<Extension>` `{label}` (extender `{}`) at {} holds {}.",
             e.extender.as_deref().unwrap_or(""),

@@ -40,7 +40,10 @@ Inline the data or remove the extension.
 pub fn check(view: &PmmlView, location: &Location, out: &mut Vec<Finding>) {
     for e in view.extensions.iter().take(10_000) {
         let mut text = String::new();
-        for s in [e.value.as_deref(), e.extender.as_deref()].into_iter().flatten() {
+        for s in [e.value.as_deref(), e.extender.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             text.push_str(s);
             text.push(' ');
         }

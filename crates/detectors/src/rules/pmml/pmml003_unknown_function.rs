@@ -50,8 +50,11 @@ fn is_java_class(name: &str) -> bool {
     parts.len() >= 2
         && parts.iter().all(|p| {
             !p.is_empty()
-                && p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-                && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                && p.chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
         })
 }
 

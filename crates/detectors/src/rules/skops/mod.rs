@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn trusted_table() {
-        assert!(is_trusted("ObjectNode", "sklearn.linear_model._logistic.LogisticRegression"));
+        assert!(is_trusted(
+            "ObjectNode",
+            "sklearn.linear_model._logistic.LogisticRegression"
+        ));
         assert!(is_trusted("DictNode", "builtins.dict"));
         assert!(is_trusted("NdArrayNode", "numpy.ndarray"));
         assert!(is_trusted("FunctionNode", "numpy.exp"));

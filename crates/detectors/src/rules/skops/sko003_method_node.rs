@@ -45,7 +45,12 @@ Reject the file; upgrade skops to ≥ 0.12.
 };
 
 pub fn check(schema: &SkopsSchema, location: &Location, out: &mut Vec<Finding>) {
-    for node in schema.nodes.iter().filter(|n| n.loader == "MethodNode").take(64) {
+    for node in schema
+        .nodes
+        .iter()
+        .filter(|n| n.loader == "MethodNode")
+        .take(64)
+    {
         let method = node.method.clone().unwrap_or_default();
         let (om, oc) = node.method_owner.clone().unwrap_or_default();
         let confused = (om.as_str(), oc.as_str()) != (node.module.as_str(), node.class.as_str());

@@ -35,7 +35,13 @@ Re-download or re-save the model with `skops.io.dump`.
 };
 
 pub fn finding(location: &Location, why: &str) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("skops schema unreadable: {why}"))
-        .description(format!("The skops schema could not be checked completely: {why}."))
-        .evidence("error", why)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("skops schema unreadable: {why}"),
+    )
+    .description(format!(
+        "The skops schema could not be checked completely: {why}."
+    ))
+    .evidence("error", why)
 }

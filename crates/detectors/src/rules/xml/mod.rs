@@ -19,7 +19,12 @@ pub use xml006_malformed::finding as malformed;
 pub(crate) const FAMILY: RuleFamily = RuleFamily::Xml;
 
 /// Runs every `XML` rule that works on the view alone.
-pub fn check_xml(view: &XmlView, location: &Location, scanner: &'static str, out: &mut Vec<Finding>) {
+pub fn check_xml(
+    view: &XmlView,
+    location: &Location,
+    scanner: &'static str,
+    out: &mut Vec<Finding>,
+) {
     let start = out.len();
     xml001_external_entity::check(view, location, out);
     xml002_entity_expansion::check(view, location, out);

@@ -52,7 +52,10 @@ fn id_text(id: &ExternalId) -> String {
 /// read (everything does, but local files and network URLs are worst).
 fn is_remote(system: &str) -> bool {
     let l = system.to_ascii_lowercase();
-    l.starts_with("http:") || l.starts_with("https:") || l.starts_with("ftp:") || l.starts_with("//")
+    l.starts_with("http:")
+        || l.starts_with("https:")
+        || l.starts_with("ftp:")
+        || l.starts_with("//")
 }
 
 pub fn check(view: &XmlView, location: &Location, out: &mut Vec<Finding>) {
@@ -81,7 +84,11 @@ pub fn check(view: &XmlView, location: &Location, out: &mut Vec<Finding>) {
         .collect();
     for e in dt.entities.iter().filter(|e| e.external.is_some()).take(64) {
         let Some(id) = &e.external else { continue };
-        let kind = if e.parameter { "parameter entity" } else { "entity" };
+        let kind = if e.parameter {
+            "parameter entity"
+        } else {
+            "entity"
+        };
         let referenced = used.contains(e.name.as_str());
         out.push(
             Finding::new(

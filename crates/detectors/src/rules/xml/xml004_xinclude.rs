@@ -58,7 +58,12 @@ pub fn check(view: &XmlView, location: &Location, out: &mut Vec<Finding>) {
             }
         }
     }
-    for e in view.elements.iter().filter(|e| e.local == "include").take(64) {
+    for e in view
+        .elements
+        .iter()
+        .filter(|e| e.local == "include")
+        .take(64)
+    {
         let prefix = e.name.split_once(':').map(|(p, _)| p);
         let included = match prefix {
             Some(p) => prefixes.iter().any(|x| x == p),
