@@ -129,10 +129,14 @@ impl XmlView {
 
     /// Children of element `index`, in order.
     pub fn children(&self, index: usize) -> impl Iterator<Item = (usize, &XmlElement)> {
+        // Elements are in document order: the subtree ends at the first
+        // element that is not deeper than `index`.
+        let depth = self.elements.get(index).map_or(0, |e| e.depth);
         self.elements
             .iter()
             .enumerate()
             .skip(index.saturating_add(1))
+            .take_while(move |(_, e)| e.depth > depth)
             .filter(move |(_, e)| e.parent == Some(index))
     }
 
