@@ -16,27 +16,12 @@ impl Ctx<'_> {
             return;
         };
         let member = location.member("schema.json");
-        let bytes = match zip::member_data(data, entry, self.limits) {
-            Ok(b) => b,
-            Err(e) => {
-                let why = e.to_string();
-                self.out
-                    .findings
-                    .push(rules::skops_schema_unreadable(&member, &why));
-                self.inconclusive(&member, why);
-                return;
-            }
-        };
-        let schema = match skops::parse_schema(&bytes) {
+        let parsed = zip::member_data(data, entry, self.limits)
+            .map_err(|e| e.to_string())
+            .and_then(|b| skops::parse_schema(&b).map_err(|e| e.to_string()));
+        let schema = match parsed {
             Ok(s) => s,
-            Err(e) => {
-                let why = e.to_string();
-                self.out
-                    .findings
-                    .push(rules::skops_schema_unreadable(&member, &why));
-                self.inconclusive(&member, why);
-                return;
-            }
+            Err(why) => return self.skops_unreadable(&member, why),
         };
         rules::check_skops(&schema, &member, &mut self.out.findings);
         if let Some((limit, value)) = schema.limit_hit {
@@ -54,10 +39,7 @@ impl Ctx<'_> {
                 "nodes name members the archive lacks: {}",
                 missing.join(", ")
             );
-            self.out
-                .findings
-                .push(rules::skops_schema_unreadable(&member, &why));
-            self.inconclusive(&member, why);
+            self.skops_unreadable(&member, why);
         }
         if let Some(p) = schema.protocol {
             self.fact("skops.protocol", p.to_string());
@@ -77,5 +59,13 @@ impl Ctx<'_> {
         if schema.nodes.iter().any(|n| n.module.starts_with("sklearn")) {
             self.framework("scikit-learn", None, "skops tree builds scikit-learn types");
         }
+    }
+
+    /// The schema could not be checked completely: a finding, and inconclusive.
+    fn skops_unreadable(&mut self, member: &Location, why: String) {
+        self.out
+            .findings
+            .push(rules::skops_schema_unreadable(member, &why));
+        self.inconclusive(member, why);
     }
 }
