@@ -1,7 +1,7 @@
 """Writes skops' default trusted types, per loader, as a data table for the
 SKO rules (crates/detectors/src/rules/skops/trusted_types.tsv).
 
-Run with the pinned skops and scikit-learn (see testdata/README.md):
+Run with the pinned skops and scikit-learn (testdata/gen/requirements-xmlpaddle.txt):
     python testdata/gen/generate_skops_trusted_types.py
 The table is data reviewed like code: a new skops or scikit-learn release
 that trusts more types shows up as a diff.

@@ -1,7 +1,7 @@
 """Fixtures for XML, OpenVINO IR, PMML, PaddlePaddle and skops.
 
 Run from the repository root with the pinned packages (a venv):
-    pip install openvino==2026.4.1 paddlepaddle==3.3.1 skops==0.16.0 scikit-learn==1.9.1 numpy==2.4.6
+    pip install -r testdata/gen/requirements-xmlpaddle.txt
     FLAGS_enable_pir_api=0 python testdata/gen/generate_xmlpaddle_fixtures.py
 
 Benign files are made by the real libraries (OpenVINO's `save_model`,
