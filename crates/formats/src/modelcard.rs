@@ -150,7 +150,7 @@ enum Open {
 
 /// Builds the first YAML document as JSON, within the node and depth
 /// budgets; aliases become null. `None` when it does not parse or is too big.
-fn yaml_tree(src: &str) -> Option<Value> {
+pub(crate) fn yaml_tree(src: &str) -> Option<Value> {
     let mut parser = Parser::new_from_str(src);
     let mut stack: Vec<Open> = Vec::new();
     let mut nodes = 0usize;

@@ -41,6 +41,14 @@ pub enum RuleFamily {
     Paddle,
     /// `SKO`: skops archives.
     Skops,
+    /// `NEMO`: NVIDIA NeMo archives.
+    Nemo,
+    /// `MAR`: TorchServe model archives.
+    TorchServe,
+    /// `LMF`: llamafiles (executables carrying GGUF weights).
+    Llamafile,
+    /// `OCI`: OCI image layouts and `docker save` archives.
+    Oci,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -66,6 +74,10 @@ impl RuleFamily {
             RuleFamily::Pmml => "PMML",
             RuleFamily::Paddle => "PDL",
             RuleFamily::Skops => "SKO",
+            RuleFamily::Nemo => "NEMO",
+            RuleFamily::TorchServe => "MAR",
+            RuleFamily::Llamafile => "LMF",
+            RuleFamily::Oci => "OCI",
             RuleFamily::Scanner => "SCN",
         }
     }
