@@ -26,6 +26,11 @@ mod paddle;
 mod skops;
 mod xml;
 
+mod llamafile;
+mod mar;
+mod nemo;
+mod oci;
+
 /// What analysing one file produced.
 
 #[derive(Debug, Default)]
@@ -92,6 +97,10 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
         ModelFormat::Zip => "zip",
         ModelFormat::Keras => "keras",
         ModelFormat::Skops => "skops",
+        ModelFormat::TorchServeMar => "torchserve_mar",
+        ModelFormat::Llamafile => "llamafile",
+        ModelFormat::Nemo => "nemo",
+        ModelFormat::OciImage => "oci_image",
         _ => "pickle",
     }
 }
@@ -170,24 +179,40 @@ pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> M
             Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
             _ if view.is_some_and(keras::is_keras_zip) => ModelFormat::Keras,
             _ if view.is_some_and(is_skops_zip) => ModelFormat::Skops,
+            _ if view.is_some_and(mar::is_mar_zip) => ModelFormat::TorchServeMar,
             _ => ModelFormat::Zip,
         },
         Sniffed::Pickle if torch::legacy_layout_follows(data) => ModelFormat::PytorchLegacy,
-        Sniffed::Tar if tar_is_legacy_torch(data) => ModelFormat::PytorchTar,
+        Sniffed::Tar => tar_format(data),
         other => format_of(other),
     }
 }
 
-fn tar_is_legacy_torch(data: &[u8]) -> bool {
-    tar::entries(
+/// Tar member names read to tell the tar layouts apart.
+const TAR_NAMES_PROBED: usize = 4096;
+
+/// Which tar layout a tar is: legacy `torch.save`, a NeMo archive, an OCI
+/// image (or `docker save`), or a plain tar.
+fn tar_format(data: &[u8]) -> ModelFormat {
+    let Ok(entries) = tar::entries(
         data,
         &Limits {
-            max_archive_entries: 64,
+            max_archive_entries: TAR_NAMES_PROBED,
             ..Limits::default()
         },
-    )
-    .map(|e| e.iter().any(|x| x.name == "sys_info") && e.iter().any(|x| x.name == "pickle"))
-    .unwrap_or(false)
+    ) else {
+        return ModelFormat::Tar;
+    };
+    let names = || entries.iter().map(|e| e.name.as_str());
+    if names().any(|n| n == "sys_info") && names().any(|n| n == "pickle") {
+        ModelFormat::PytorchTar
+    } else if sentrascan_formats::nemo::is_nemo_archive(names()) {
+        ModelFormat::Nemo
+    } else if sentrascan_formats::oci::is_image_archive(names()) {
+        ModelFormat::OciImage
+    } else {
+        ModelFormat::Tar
+    }
 }
 
 impl<'l> Ctx<'l> {
@@ -286,6 +311,13 @@ impl<'l> Ctx<'l> {
             ModelFormat::Unknown if let Some(f) = tensorflow::named_format(data, name) => f,
             f => f,
         };
+        let llama_view = llamafile::refine(data, format, zip_view, self.limits);
+        if llama_view.is_some() {
+            format = ModelFormat::Llamafile;
+        }
+        if depth == 0 {
+            self.oci_blob_file(data, location, name);
+        }
         if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {
             self.out.findings.push(f);
         }
@@ -295,11 +327,17 @@ impl<'l> Ctx<'l> {
                 self.paddle_pickle(data, name);
             }
             ModelFormat::PytorchLegacy => self.legacy(data, location),
+            ModelFormat::Llamafile => {
+                if let Some(view) = &llama_view {
+                    self.llamafile(data, view, location, depth);
+                }
+            }
             ModelFormat::Zip
             | ModelFormat::PytorchZip
             | ModelFormat::TorchScript
             | ModelFormat::Keras
-            | ModelFormat::Skops => {
+            | ModelFormat::Skops
+            | ModelFormat::TorchServeMar => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
@@ -323,7 +361,7 @@ impl<'l> Ctx<'l> {
                     }
                 }
             }
-            ModelFormat::Tar | ModelFormat::PytorchTar => {
+            ModelFormat::Tar | ModelFormat::PytorchTar | ModelFormat::Nemo => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
@@ -331,7 +369,18 @@ impl<'l> Ctx<'l> {
                         u64::from(self.limits.max_archive_depth),
                     );
                 } else {
-                    self.tar(data, location, format == ModelFormat::PytorchTar, depth);
+                    self.tar(data, location, format, depth);
+                }
+            }
+            ModelFormat::OciImage => {
+                if depth >= self.limits.max_archive_depth {
+                    self.limit(
+                        location,
+                        "max_archive_depth",
+                        u64::from(self.limits.max_archive_depth),
+                    );
+                } else {
+                    self.oci_tar(data, location, depth);
                 }
             }
             ModelFormat::Gzip
@@ -384,6 +433,8 @@ impl<'l> Ctx<'l> {
                 | ModelFormat::TorchScript
                 | ModelFormat::Keras
                 | ModelFormat::Skops
+                | ModelFormat::TorchServeMar
+                | ModelFormat::Llamafile
         ) && depth < self.limits.max_archive_depth
             && zip::sniff(data)
         {
@@ -920,16 +971,23 @@ impl<'l> Ctx<'l> {
         if format == ModelFormat::Skops {
             self.skops_schema(data, view, location);
         }
+        if format == ModelFormat::TorchServeMar {
+            self.mar(data, view, location);
+        }
     }
 
-    fn tar(&mut self, data: &[u8], location: &Location, legacy_torch: bool, depth: u32) {
-        let scanner = if legacy_torch { "pytorch_tar" } else { "tar" };
+    fn tar(&mut self, data: &[u8], location: &Location, format: ModelFormat, depth: u32) {
+        let legacy_torch = format == ModelFormat::PytorchTar;
+        let scanner = scanner_of(format);
         self.out.scanners.insert(scanner);
         let entries = match tar::entries(data, self.limits) {
             Ok(e) => e,
             Err(e) => return self.unreadable(location, depth, format!("tar archive: {e}")),
         };
         rules::check_tar_names(&entries, location, &mut self.out.findings);
+        if format == ModelFormat::Nemo {
+            self.nemo(data, &entries, location);
+        }
         if legacy_torch {
             self.framework(
                 "torch",
@@ -962,6 +1020,10 @@ impl<'l> Ctx<'l> {
                 continue;
             }
             let member_name = e.name.rsplit('/').next().unwrap_or(&e.name).to_string();
+            if format == ModelFormat::Nemo {
+                let head = bytes.get(..bytes.len().min(16)).unwrap_or(bytes);
+                rules::check_nemo_member(&member_loc, &e.name, head, &mut self.out.findings);
+            }
             self.analyze(bytes, &member_loc, &member_name, depth + 1, None);
         }
     }
@@ -1012,6 +1074,7 @@ fn format_of_view(view: &ZipView) -> ModelFormat {
         ZipKind::TorchScript { .. } => ModelFormat::TorchScript,
         ZipKind::Other if keras::is_keras_zip(view) => ModelFormat::Keras,
         ZipKind::Other if is_skops_zip(view) => ModelFormat::Skops,
+        ZipKind::Other if mar::is_mar_zip(view) => ModelFormat::TorchServeMar,
         ZipKind::Other => ModelFormat::Zip,
     }
 }

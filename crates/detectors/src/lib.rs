@@ -37,8 +37,12 @@ pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
 pub use rules::llamafile::{check_llamafile_args, native_executable as llamafile_executable};
-pub use rules::mar::{check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable};
-pub use rules::nemo::{check_nemo, check_nemo_member, config_unreadable as nemo_config_unreadable};
+pub use rules::mar::{
+    check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable,
+};
+pub use rules::nemo::{
+    check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
+};
 pub use rules::oci;
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{

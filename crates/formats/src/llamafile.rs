@@ -162,9 +162,18 @@ mod tests {
 
     #[test]
     fn recognises_prefixes() {
-        assert_eq!(executable_prefix(b"MZqFpD='\n"), Some(ExecutablePrefix::Ape));
-        assert_eq!(executable_prefix(b"\x7fELF\x02"), Some(ExecutablePrefix::Elf));
-        assert_eq!(executable_prefix(b"#!/bin/sh"), Some(ExecutablePrefix::Shell));
+        assert_eq!(
+            executable_prefix(b"MZqFpD='\n"),
+            Some(ExecutablePrefix::Ape)
+        );
+        assert_eq!(
+            executable_prefix(b"\x7fELF\x02"),
+            Some(ExecutablePrefix::Elf)
+        );
+        assert_eq!(
+            executable_prefix(b"#!/bin/sh"),
+            Some(ExecutablePrefix::Shell)
+        );
         assert_eq!(executable_prefix(b"PK\x03\x04"), None);
     }
 
@@ -182,7 +191,11 @@ mod tests {
                 path: "model.gguf".into()
             }]
         );
-        assert!(parse_args(b"-m\n/zip/model.gguf\n...\n", &[]).concerns.is_empty());
+        assert!(
+            parse_args(b"-m\n/zip/model.gguf\n...\n", &[])
+                .concerns
+                .is_empty()
+        );
     }
 
     #[test]

@@ -98,7 +98,10 @@ pub fn parse_manifest(data: &[u8]) -> Result<MarManifest, MarError> {
         });
     }
     let v: Value = serde_json::from_slice(data).map_err(|e| MarError::Json(e.to_string()))?;
-    let model = v.get("model").filter(|m| m.is_object()).ok_or(MarError::NoModel)?;
+    let model = v
+        .get("model")
+        .filter(|m| m.is_object())
+        .ok_or(MarError::NoModel)?;
     let s = |v: &Value, k: &str| v.get(k).and_then(scalar);
     Ok(MarManifest {
         runtime: s(&v, "runtime"),
@@ -185,7 +188,10 @@ pub fn requirements(text: &str) -> Vec<Requirement> {
 fn strip_comment(line: &str) -> &str {
     let b = line.as_bytes();
     for (i, c) in line.char_indices() {
-        if c == '#' && (i == 0 || b.get(i.wrapping_sub(1)).is_some_and(u8::is_ascii_whitespace))
+        if c == '#'
+            && (i == 0
+                || b.get(i.wrapping_sub(1))
+                    .is_some_and(u8::is_ascii_whitespace))
         {
             return line.get(..i).unwrap_or(line);
         }

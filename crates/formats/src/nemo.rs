@@ -147,7 +147,10 @@ mod tests {
 
     #[test]
     fn recognises_the_archive() {
-        assert!(is_nemo_archive(["./model_config.yaml", "./model_weights.ckpt"]));
+        assert!(is_nemo_archive([
+            "./model_config.yaml",
+            "./model_weights.ckpt"
+        ]));
         assert!(!is_nemo_archive(["model_config.yaml"]));
     }
 
@@ -167,9 +170,16 @@ train_ds:\n  manifest_filepath: /data/train.json\n  batch_size: 4\n",
         let keys: Vec<_> = cfg.refs.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(
             keys,
-            ["tokenizer.model", "tokenizer.vocab_path", "train_ds.manifest_filepath"]
+            [
+                "tokenizer.model",
+                "tokenizer.vocab_path",
+                "train_ds.manifest_filepath"
+            ]
         );
-        assert_eq!(cfg.refs[0].nemo_file.as_deref(), Some("abc_tokenizer.model"));
+        assert_eq!(
+            cfg.refs[0].nemo_file.as_deref(),
+            Some("abc_tokenizer.model")
+        );
     }
 
     #[test]

@@ -130,7 +130,12 @@ fn descriptor(v: &Value) -> Option<Descriptor> {
 
 fn descriptors(v: Option<&Value>) -> Vec<Descriptor> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().take(MAX_DESCRIPTORS).filter_map(descriptor).collect())
+        .map(|a| {
+            a.iter()
+                .take(MAX_DESCRIPTORS)
+                .filter_map(descriptor)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -144,7 +149,10 @@ pub fn parse_document(name: &str, data: &[u8]) -> Result<Document, OciError> {
     }
     let tags = descriptors_tags(v.get("manifests"));
     Ok(Document {
-        media_type: v.get("mediaType").and_then(Value::as_str).map(str::to_string),
+        media_type: v
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         artifact_type: v
             .get("artifactType")
             .and_then(Value::as_str)
@@ -264,10 +272,12 @@ pub fn model_artifact_kind(media_type: &str) -> Option<&'static str> {
     if m.starts_with("application/vnd.ollama.image.") {
         return Some("ollama");
     }
-    if m.starts_with("application/vnd.kitops.modelkit.") || m.starts_with("application/vnd.kitops.") {
+    if m.starts_with("application/vnd.kitops.modelkit.") || m.starts_with("application/vnd.kitops.")
+    {
         return Some("modelkit");
     }
-    if m.starts_with("application/vnd.cncf.model.") || m.starts_with("application/vnd.cnai.model.") {
+    if m.starts_with("application/vnd.cncf.model.") || m.starts_with("application/vnd.cnai.model.")
+    {
         return Some("cncf_model_spec");
     }
     None
@@ -328,7 +338,10 @@ impl Whiteout {
                         .is_some_and(|r| r.starts_with('/'))
             }
             Whiteout::Opaque(d) => {
-                d.is_empty() || path.strip_prefix(d.as_str()).is_some_and(|r| r.starts_with('/'))
+                d.is_empty()
+                    || path
+                        .strip_prefix(d.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
             }
         }
     }
@@ -362,7 +375,10 @@ mod tests {
         );
         assert_eq!(blob_path("sha256:../../etc/passwd"), None);
         assert_eq!(blob_path("nodigest"), None);
-        assert_eq!(short_digest("sha256:0123456789abcdef"), "sha256:0123456789ab");
+        assert_eq!(
+            short_digest("sha256:0123456789abcdef"),
+            "sha256:0123456789ab"
+        );
     }
 
     #[test]
@@ -415,9 +431,16 @@ mod tests {
 
     #[test]
     fn recognises_archives() {
-        assert!(is_image_archive(["oci-layout", "index.json", "blobs/sha256/aa"]));
+        assert!(is_image_archive([
+            "oci-layout",
+            "index.json",
+            "blobs/sha256/aa"
+        ]));
         assert!(is_image_archive(["manifest.json", "aa/layer.tar"]));
         assert!(!is_image_archive(["manifest.json", "weights.bin"]));
-        assert_eq!(model_artifact_kind("application/vnd.ollama.image.model"), Some("ollama"));
+        assert_eq!(
+            model_artifact_kind("application/vnd.ollama.image.model"),
+            Some("ollama")
+        );
     }
 }

@@ -285,6 +285,10 @@ impl ModelFormat {
                 | ModelFormat::PaddleModel
                 | ModelFormat::PaddleParams
                 | ModelFormat::Skops
+                | ModelFormat::Nemo
+                | ModelFormat::TorchServeMar
+                | ModelFormat::Llamafile
+                | ModelFormat::OciImage
         )
     }
 }

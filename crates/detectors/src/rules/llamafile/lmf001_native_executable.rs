@@ -42,7 +42,12 @@ installed yourself.
 "#,
 };
 
-pub fn finding(location: &Location, kind: &str, executable_bytes: u64, weights: &[(String, u64)]) -> Finding {
+pub fn finding(
+    location: &Location,
+    kind: &str,
+    executable_bytes: u64,
+    weights: &[(String, u64)],
+) -> Finding {
     let names: Vec<&str> = weights.iter().map(|(n, _)| n.as_str()).collect();
     let total: u64 = weights.iter().map(|(_, s)| *s).fold(0, u64::saturating_add);
     Finding::new(&RULE, location.at(0), "llamafile: native executable with embedded GGUF weights")
@@ -59,7 +64,12 @@ mod tests {
 
     #[test]
     fn reports_sizes() {
-        let f = finding(&Location::file("m.llamafile"), "ape", 100, &[("m.gguf".into(), 50)]);
+        let f = finding(
+            &Location::file("m.llamafile"),
+            "ape",
+            100,
+            &[("m.gguf".into(), 50)],
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("LMF001", Severity::Medium));
         assert!(f.description.contains("100 bytes"), "{}", f.description);
     }

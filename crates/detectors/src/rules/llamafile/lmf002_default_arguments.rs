@@ -50,7 +50,9 @@ pub fn finding(location: &Location, concern: &ArgConcern) -> Finding {
     let (title, detail, value) = match concern {
         ArgConcern::ListensOn(h) => (
             format!("llamafile listens on `{h}` by default"),
-            format!("`.args` passes `--host {h}`: the server accepts connections from other machines."),
+            format!(
+                "`.args` passes `--host {h}`: the server accepts connections from other machines."
+            ),
             h.clone(),
         ),
         ArgConcern::Url(u) => (
@@ -60,7 +62,9 @@ pub fn finding(location: &Location, concern: &ArgConcern) -> Finding {
         ),
         ArgConcern::HostPath { flag, path } => (
             format!("llamafile reads `{path}` from outside its zip"),
-            format!("`.args` passes `{flag} {path}`, a file that is neither in the embedded zip nor a `/zip/` path."),
+            format!(
+                "`.args` passes `{flag} {path}`, a file that is neither in the embedded zip nor a `/zip/` path."
+            ),
             path.clone(),
         ),
     };
@@ -75,7 +79,10 @@ mod tests {
 
     #[test]
     fn describes_each_concern() {
-        let f = finding(&Location::file("a"), &ArgConcern::ListensOn("0.0.0.0".into()));
+        let f = finding(
+            &Location::file("a"),
+            &ArgConcern::ListensOn("0.0.0.0".into()),
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("LMF002", Severity::Medium));
         assert!(f.title.contains("0.0.0.0"));
     }

@@ -34,7 +34,11 @@ mod tests {
         check_llamafile_args(&a, &Location::file("a"), &mut out);
         assert_eq!(out.len(), 2);
         out.clear();
-        check_llamafile_args(&parse_args(b"-m m.gguf", &["m.gguf"]), &Location::file("a"), &mut out);
+        check_llamafile_args(
+            &parse_args(b"-m m.gguf", &["m.gguf"]),
+            &Location::file("a"),
+            &mut out,
+        );
         assert!(out.is_empty());
     }
 }

@@ -38,10 +38,16 @@ Rebuild the archive.
 };
 
 pub fn finding(location: &Location, field: &str, value: &str) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("TorchServe manifest `{field}` names a missing file"))
-        .description(format!("The manifest's `{field}` is `{value}`, which the archive does not contain."))
-        .evidence("field", field)
-        .evidence("path", value)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("TorchServe manifest `{field}` names a missing file"),
+    )
+    .description(format!(
+        "The manifest's `{field}` is `{value}`, which the archive does not contain."
+    ))
+    .evidence("field", field)
+    .evidence("path", value)
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ pub(crate) const FAMILY: RuleFamily = RuleFamily::TorchServe;
 /// Runs `MAR002`, `MAR005` and `MAR006` over a parsed manifest; `members`
 /// are the archive's member names, `manifest` the manifest's location.
 pub fn check_mar(m: &MarManifest, members: &[&str], manifest: &Location, out: &mut Vec<Finding>) {
-    let has = |p: &str| members.iter().any(|n| n.trim_start_matches("./") == p.trim_start_matches("./"));
+    let has = |p: &str| {
+        members
+            .iter()
+            .any(|n| n.trim_start_matches("./") == p.trim_start_matches("./"))
+    };
     for (field, value) in m.file_fields() {
         // `extensions` is a comma-separated list.
         for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
@@ -33,10 +37,17 @@ pub fn check_mar(m: &MarManifest, members: &[&str], manifest: &Location, out: &m
     }
     if let Some(h) = m.handler.as_deref().filter(|_| !m.handler_is_builtin()) {
         let in_archive = m.handler_file().is_some_and(has);
-        out.push(mar002_custom_code::finding(manifest, "handler", h, in_archive));
+        out.push(mar002_custom_code::finding(
+            manifest, "handler", h, in_archive,
+        ));
     }
     if let Some(f) = m.model_file.as_deref().filter(|f| !f.is_empty()) {
-        out.push(mar002_custom_code::finding(manifest, "modelFile", f, has(f)));
+        out.push(mar002_custom_code::finding(
+            manifest,
+            "modelFile",
+            f,
+            has(f),
+        ));
     }
 }
 
@@ -54,7 +65,9 @@ pub fn check_requirements(reqs: &[Requirement], location: &Location, out: &mut V
             RequirementSource::LocalPath => "a local path",
             RequirementSource::Include => "another requirements file",
         };
-        out.push(mar004_requirements_remote_source::finding(location, r.line, &r.text, source));
+        out.push(mar004_requirements_remote_source::finding(
+            location, r.line, &r.text, source,
+        ));
         packages.push(r.text.clone());
     }
     if !packages.is_empty() {
@@ -83,7 +96,10 @@ mod tests {
     #[test]
     fn custom_code_escapes_and_missing_files() {
         let m = r#"{"model": {"serializedFile": "../w.pt", "handler": "h.py", "modelFile": "model.py"}}"#;
-        assert_eq!(codes(m, &["h.py"]), ["MAR005", "MAR006", "MAR002", "MAR002"]);
+        assert_eq!(
+            codes(m, &["h.py"]),
+            ["MAR005", "MAR006", "MAR002", "MAR002"]
+        );
     }
 
     #[test]

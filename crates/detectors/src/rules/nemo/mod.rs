@@ -22,7 +22,9 @@ pub fn check_nemo(cfg: &NemoConfig, members: &[&str], config: &Location, out: &m
     for r in &cfg.refs {
         let path = r.nemo_file.as_deref().unwrap_or(&r.value);
         if path_escapes(path) {
-            out.push(nemo002_artifact_path_escape::finding(config, &r.key, &r.value));
+            out.push(nemo002_artifact_path_escape::finding(
+                config, &r.key, &r.value,
+            ));
             continue;
         }
         if let Some(file) = &r.nemo_file
@@ -64,9 +66,13 @@ pub fn code_kind(name: &str, head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"MZ") {
         return Some("a Windows executable");
     }
-    if [[0xcf, 0xfa, 0xed, 0xfe], [0xce, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]]
-        .iter()
-        .any(|m| head.starts_with(m))
+    if [
+        [0xcf, 0xfa, 0xed, 0xfe],
+        [0xce, 0xfa, 0xed, 0xfe],
+        [0xca, 0xfe, 0xba, 0xbe],
+    ]
+    .iter()
+    .any(|m| head.starts_with(m))
     {
         return Some("a Mach-O executable");
     }

@@ -38,10 +38,16 @@ Re-export the model, or obtain an intact copy.
 };
 
 pub fn finding(location: &Location, key: &str, file: &str) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("NeMo artifact `{file}` is missing"))
-        .description(format!("`{key}` in model_config.yaml references `nemo:{file}`, which the archive does not contain."))
-        .evidence("key", key)
-        .evidence("artifact", file)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("NeMo artifact `{file}` is missing"),
+    )
+    .description(format!(
+        "`{key}` in model_config.yaml references `nemo:{file}`, which the archive does not contain."
+    ))
+    .evidence("key", key)
+    .evidence("artifact", file)
 }
 
 #[cfg(test)]

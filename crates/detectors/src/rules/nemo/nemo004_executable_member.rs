@@ -53,7 +53,11 @@ mod tests {
 
     #[test]
     fn names_the_member() {
-        let f = finding(&Location::file("m.nemo").member("x.sh"), "x.sh", "a shell script");
+        let f = finding(
+            &Location::file("m.nemo").member("x.sh"),
+            "x.sh",
+            "a shell script",
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("NEMO004", Severity::Medium));
     }
 }

@@ -41,18 +41,33 @@ Pull the image again by digest and verify its signature.
 "#,
 };
 
-pub fn finding(location: &Location, declared: &str, actual: &str, declared_size: Option<u64>, actual_size: u64) -> Finding {
+pub fn finding(
+    location: &Location,
+    declared: &str,
+    actual: &str,
+    declared_size: Option<u64>,
+    actual_size: u64,
+) -> Finding {
     let what = if declared == actual {
-        format!("is {actual_size} bytes, but its descriptor declares {}", declared_size.unwrap_or_default())
+        format!(
+            "is {actual_size} bytes, but its descriptor declares {}",
+            declared_size.unwrap_or_default()
+        )
     } else {
         format!("hashes to `{actual}`, not `{declared}`")
     };
-    Finding::new(&RULE, location.clone(), "OCI blob does not match its digest")
-        .description(format!("The blob {what}: it was changed after the image was built."))
-        .evidence("declared_digest", declared)
-        .evidence("actual_digest", actual)
-        .evidence("declared_size", declared_size)
-        .evidence("actual_size", actual_size)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        "OCI blob does not match its digest",
+    )
+    .description(format!(
+        "The blob {what}: it was changed after the image was built."
+    ))
+    .evidence("declared_digest", declared)
+    .evidence("actual_digest", actual)
+    .evidence("declared_size", declared_size)
+    .evidence("actual_size", actual_size)
 }
 
 #[cfg(test)]
@@ -61,10 +76,22 @@ mod tests {
 
     #[test]
     fn explains_digest_and_size() {
-        let f = finding(&Location::file("i.tar"), "sha256:aa", "sha256:bb", Some(1), 1);
+        let f = finding(
+            &Location::file("i.tar"),
+            "sha256:aa",
+            "sha256:bb",
+            Some(1),
+            1,
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("OCI001", Severity::High));
         assert!(f.description.contains("sha256:bb"));
-        let f = finding(&Location::file("i.tar"), "sha256:aa", "sha256:aa", Some(2), 1);
+        let f = finding(
+            &Location::file("i.tar"),
+            "sha256:aa",
+            "sha256:aa",
+            Some(2),
+            1,
+        );
         assert!(f.description.contains("declares 2"));
     }
 }

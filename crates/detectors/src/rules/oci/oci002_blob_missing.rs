@@ -44,10 +44,16 @@ pub fn finding(location: &Location, role: &str, digest: &str, malformed: bool) -
     } else {
         "names no blob of the layout"
     };
-    Finding::new(&RULE, location.clone(), format!("OCI {role} blob is missing"))
-        .description(format!("The {role} descriptor's digest `{digest}` {why}; its content was not scanned."))
-        .evidence("role", role)
-        .evidence("digest", digest)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("OCI {role} blob is missing"),
+    )
+    .description(format!(
+        "The {role} descriptor's digest `{digest}` {why}; its content was not scanned."
+    ))
+    .evidence("role", role)
+    .evidence("digest", digest)
 }
 
 #[cfg(test)]

@@ -41,7 +41,9 @@ Export the image again.
 
 pub fn finding(location: &Location, error: &OciError) -> Finding {
     Finding::new(&RULE, location.clone(), "OCI image document cannot be read")
-        .description(format!("{error}; the manifests and layers it lists were not followed."))
+        .description(format!(
+            "{error}; the manifests and layers it lists were not followed."
+        ))
         .evidence("error", error.to_string())
 }
 
@@ -51,7 +53,9 @@ mod tests {
 
     #[test]
     fn reports_the_error() {
-        let e = OciError::NotADocument { name: "index.json".into() };
+        let e = OciError::NotADocument {
+            name: "index.json".into(),
+        };
         let f = finding(&Location::file("i.tar"), &e);
         assert_eq!((f.rule.as_str(), f.severity), ("OCI003", Severity::Medium));
         assert!(f.description.contains("index.json"));

@@ -57,7 +57,13 @@ mod tests {
 
     #[test]
     fn names_both_layers() {
-        let f = finding(&Location::file("i.tar"), "m.pkl", "sha256:aa", "sha256:bb", "pickle");
+        let f = finding(
+            &Location::file("i.tar"),
+            "m.pkl",
+            "sha256:aa",
+            "sha256:bb",
+            "pickle",
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("OCI004", Severity::Medium));
         assert!(f.title.contains("sha256:bb"));
     }
