@@ -14,7 +14,9 @@ fn fixture(rel: &str) -> PathBuf {
 }
 
 fn scan(rel: &str) -> ScanReport {
-    Scanner::default().scan_path(fixture(rel)).expect("scan runs")
+    Scanner::default()
+        .scan_path(fixture(rel))
+        .expect("scan runs")
 }
 
 fn framework<'a>(file: &'a FileReport, name: &str) -> Option<&'a str> {
@@ -41,16 +43,29 @@ fn nemo_facts_and_weights() {
         assert_eq!(m["nemo.artifacts"], "2");
         assert_eq!(framework(file, "nemo_toolkit"), Some("1.23.0"));
         // The weights went through the PyTorch analysis.
-        assert!(file.scanners.iter().any(|s| s == "pytorch_zip"), "{:?}", file.scanners);
+        assert!(
+            file.scanners.iter().any(|s| s == "pytorch_zip"),
+            "{:?}",
+            file.scanners
+        );
         assert_eq!(report.scan_result.verdict, Verdict::Pass);
     }
-    assert_eq!(scan("nemo/benign_asr_ctc_bpe_uncompressed.nemo").files[0].format.as_str(), "nemo");
+    assert_eq!(
+        scan("nemo/benign_asr_ctc_bpe_uncompressed.nemo").files[0]
+            .format
+            .as_str(),
+        "nemo"
+    );
 }
 
 #[test]
 fn nemo_weights_payload_is_located_in_the_member() {
     let report = scan("nemo/PKL001_malicious_weights.nemo");
-    let f = report.findings.iter().find(|f| f.rule == "PKL001").expect("PKL001");
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PKL001")
+        .expect("PKL001");
     let at = f.location.to_string();
     assert!(at.contains("model_weights.ckpt"), "{at}");
 }
@@ -65,15 +80,31 @@ fn mar_facts() {
     assert_eq!(m["mar.handler"], "image_classifier");
     assert_eq!(m["mar.archiver_version"], "0.12.0");
     assert!(framework(file, "torchserve").is_some());
-    assert!(file.scanners.iter().any(|s| s == "torchscript"), "{:?}", file.scanners);
+    assert!(
+        file.scanners.iter().any(|s| s == "torchscript"),
+        "{:?}",
+        file.scanners
+    );
 }
 
 #[test]
 fn mar_requirements_are_listed() {
     let report = scan("mar/MAR004_requirements_extra_index.mar");
-    let listed = report.findings.iter().find(|f| f.rule == "MAR003").expect("MAR003");
-    assert!(listed.description.contains("numpy==2.1.3"), "{}", listed.description);
-    let remote: Vec<_> = report.findings.iter().filter(|f| f.rule == "MAR004").collect();
+    let listed = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "MAR003")
+        .expect("MAR003");
+    assert!(
+        listed.description.contains("numpy==2.1.3"),
+        "{}",
+        listed.description
+    );
+    let remote: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "MAR004")
+        .collect();
     assert_eq!(remote.len(), 2, "{remote:?}");
 }
 
@@ -89,20 +120,38 @@ fn llamafile_facts_and_weights() {
     assert_eq!(m["llamafile.args"], "-m model.gguf --host 127.0.0.1 ...");
     // The embedded weights went through the GGUF analysis.
     assert!(m.contains_key("gguf.version"), "{m:?}");
-    assert!(file.scanners.iter().any(|s| s == "gguf"), "{:?}", file.scanners);
+    assert!(
+        file.scanners.iter().any(|s| s == "gguf"),
+        "{:?}",
+        file.scanners
+    );
 }
 
 #[test]
 fn oci_layer_files_are_located_by_layer_digest() {
     let report = scan("oci/OCI004_whiteout_hides_pickle.tar");
-    let pkl = report.findings.iter().find(|f| f.rule == "PKL001").expect("PKL001");
+    let pkl = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PKL001")
+        .expect("PKL001");
     let at = pkl.location.to_string();
     assert!(
         at.contains("!/sha256:") && at.contains("/srv/models/model.pkl@"),
         "{at}"
     );
-    let wh = report.findings.iter().find(|f| f.rule == "OCI004").expect("OCI004");
-    assert!(wh.location.to_string().ends_with("srv/models/.wh.model.pkl"), "{}", wh.location);
+    let wh = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "OCI004")
+        .expect("OCI004");
+    assert!(
+        wh.location
+            .to_string()
+            .ends_with("srv/models/.wh.model.pkl"),
+        "{}",
+        wh.location
+    );
     assert_eq!(report.files[0].format.as_str(), "oci_image");
 }
 
@@ -124,12 +173,23 @@ fn oci_facts_and_model_artifacts() {
 fn oci_layout_directory_blobs_are_checked_one_by_one() {
     let report = scan("oci/layout_dir");
     let bad = "0".repeat(64);
-    let mismatch: Vec<_> = report.findings.iter().filter(|f| f.rule == "OCI001").collect();
+    let mismatch: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "OCI001")
+        .collect();
     assert_eq!(mismatch.len(), 1, "{mismatch:?}");
-    assert!(mismatch[0].location.contains(&bad), "{}", mismatch[0].location);
+    assert!(
+        mismatch[0].location.contains(&bad),
+        "{}",
+        mismatch[0].location
+    );
     // The layer blob (a gzip tar) is unpacked: its GGUF is analysed.
     assert!(
-        report.files.iter().any(|f| f.metadata.contains_key("gguf.version")),
+        report
+            .files
+            .iter()
+            .any(|f| f.metadata.contains_key("gguf.version")),
         "{:?}",
         report.files
     );
