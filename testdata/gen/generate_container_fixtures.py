@@ -341,8 +341,11 @@ APP_FILES = [
 
 def gen_oci() -> None:
     img = Image()
-    img.layer([("etc/", None), ("etc/os-release", b'NAME="fixture"\nID=fixture\n')])
+    img.layer([("etc/", None), ("etc/os-release", b'NAME="fixture"\nID=fixture\n'),
+               ("usr/", None), ("usr/lib/", None), ("usr/lib/build_helper.py", b"# build-time helper (fixture)\nprint('ok')\n")])
     img.layer(APP_FILES)
+    # A cleanup layer: deleting code and text is ordinary and not reported.
+    img.layer([("usr/lib/.wh.build_helper.py", b""), ("etc/.wh.os-release", b"")], media=LAYER_TAR)
     write("oci/benign_oci_layout.tar", img.build(docker_manifest=True))
 
     img = Image()

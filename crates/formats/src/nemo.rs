@@ -19,7 +19,8 @@ pub fn is_nemo_archive<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
     for n in names {
         match member_base(n) {
             "model_config.yaml" => config = true,
-            "model_weights.ckpt" => weights = true,
+            // Distributed (Megatron) checkpoints store a directory.
+            b if b == "model_weights.ckpt" || b.starts_with("model_weights/") => weights = true,
             _ => {}
         }
     }
@@ -152,6 +153,10 @@ mod tests {
             "./model_weights.ckpt"
         ]));
         assert!(!is_nemo_archive(["model_config.yaml"]));
+        assert!(is_nemo_archive([
+            "model_config.yaml",
+            "model_weights/common.pt"
+        ]));
     }
 
     #[test]

@@ -223,18 +223,14 @@ pub fn parse_docker_save(data: &[u8]) -> Result<Vec<Document>, OciError> {
     Ok(out)
 }
 
-/// The digest a docker-save path names (`blobs/sha256/<hex>`,
-/// `<hex>.json`, `<hex>/layer.tar`), if it names one.
+/// The content digest a docker-save path names: only `blobs/<alg>/<hex>`
+/// (Docker 25+). The older `<id>/layer.tar` names a layer by its v1 id,
+/// which is not a hash of the content, so it is not verified.
 pub fn digest_of_path(path: &str) -> Option<String> {
-    let hexish = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
-    if let Some(rest) = path.strip_prefix("blobs/")
-        && let Some((alg, hex)) = rest.split_once('/')
-        && !hex.contains('/')
-    {
-        return Some(format!("{alg}:{hex}"));
-    }
-    let first = path.split(['/', '.']).next()?;
-    hexish(first).then(|| format!("sha256:{first}"))
+    let rest = normalise(path).strip_prefix("blobs/")?;
+    let (alg, hex) = rest.split_once('/')?;
+    (!hex.contains('/') && blob_path(&format!("{alg}:{hex}")).is_some())
+        .then(|| format!("{alg}:{hex}"))
 }
 
 /// Compression of a layer, from its media type.
@@ -414,6 +410,8 @@ mod tests {
         .unwrap();
         assert_eq!(d[0].layers[0].digest, "sha256:bb");
         assert_eq!(d[0].layers[1].blob_path().as_deref(), Some("cc/layer.tar"));
+        // A v1 layer id is not a content digest.
+        assert_eq!(d[0].layers[1].digest, "");
         assert_eq!(d[0].tags, ["m:1"]);
     }
 

@@ -213,7 +213,7 @@ impl Ctx<'_> {
                 self.analyze(
                     bytes,
                     &location.member(&path),
-                    "config.json",
+                    "image-config.json",
                     depth + 1,
                     None,
                 );
@@ -340,16 +340,12 @@ impl Ctx<'_> {
                 .unwrap_or_default()
                 .iter()
                 .any(|f| f.severity > Severity::Low);
-            let head = file.get(..file.len().min(16)).unwrap_or(file);
+            // Package managers delete code and libraries all the time; a
+            // deleted model, or a file that raised findings, is worth a look.
             let why = if flagged {
                 Some("it raised findings above LOW".to_string())
-            } else if let Some(kind) = rules::code_kind(&base, head) {
-                Some(kind.to_string())
-            } else if !matches!(
-                format,
-                ModelFormat::Unknown | ModelFormat::Json | ModelFormat::Tar | ModelFormat::Gzip
-            ) {
-                Some(format!("{format} content"))
+            } else if is_model_format(format) {
+                Some(format!("{format} model"))
             } else {
                 None
             };
@@ -399,6 +395,37 @@ impl Ctx<'_> {
             ));
         }
     }
+}
+
+/// Formats that are model weights or serialised models (not text, code,
+/// executables or generic archives).
+fn is_model_format(f: ModelFormat) -> bool {
+    !matches!(
+        f,
+        ModelFormat::Unknown
+            | ModelFormat::Json
+            | ModelFormat::Yaml
+            | ModelFormat::Toml
+            | ModelFormat::Ini
+            | ModelFormat::Xml
+            | ModelFormat::ModelCard
+            | ModelFormat::Python
+            | ModelFormat::ShellScript
+            | ModelFormat::Elf
+            | ModelFormat::Pe
+            | ModelFormat::MachO
+            | ModelFormat::Zip
+            | ModelFormat::Tar
+            | ModelFormat::Gzip
+            | ModelFormat::Zlib
+            | ModelFormat::Bzip2
+            | ModelFormat::Xz
+            | ModelFormat::Lzma
+            | ModelFormat::Zstd
+            | ModelFormat::Lz4
+            | ModelFormat::SevenZip
+            | ModelFormat::Directory
+    )
 }
 
 /// The whiteout entry's own path, for the finding's location.

@@ -1,4 +1,4 @@
-//! OCI004: A later image layer deletes (whites out) a model or code file of an earlier layer, or one that carried findings: the file is still in the image.
+//! OCI004: A later image layer deletes (whites out) a model file of an earlier layer, or one that carried findings: the file is still in the image.
 
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
@@ -12,15 +12,16 @@ pub static RULE: RuleMeta = RuleMeta {
     cwe: Some("CWE-912"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "A later image layer deletes (whites out) a model or code file of an earlier layer, or one that carried findings: the file is still in the image.",
+    summary: "A later image layer deletes (whites out) a model file of an earlier layer, or one that carried findings: the file is still in the image.",
     remediation: "Inspect the deleted file (it was scanned under its layer's location) and rebuild the image without it.",
     docs: r#"## What it does
 Walks the layers of each manifest in order and applies their whiteouts
 (`dir/.wh.name` deletes `dir/name`, `dir/.wh..wh..opq` empties `dir`).
 Every file of every layer is scanned, deleted or not; this rule reports a
 deletion of a file a reviewer would want to see: a model format the
-engine recognises, code (Python, shell, native executables), or a file
-that raised findings above LOW.
+engine recognises (pickle, PyTorch, GGUF, SafeTensors, ONNX, …) or a file
+that raised findings above LOW. Deleted code and libraries alone are not
+reported: package managers remove them in ordinary builds.
 
 ## Why is this bad?
 A deleted file is invisible in the running container but ships in the
