@@ -361,26 +361,20 @@ impl<'l> Ctx<'l> {
                     }
                 }
             }
-            ModelFormat::Tar | ModelFormat::PytorchTar | ModelFormat::Nemo => {
+            ModelFormat::Tar
+            | ModelFormat::PytorchTar
+            | ModelFormat::Nemo
+            | ModelFormat::OciImage => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
                         "max_archive_depth",
                         u64::from(self.limits.max_archive_depth),
                     );
+                } else if format == ModelFormat::OciImage {
+                    self.oci_tar(data, location, depth);
                 } else {
                     self.tar(data, location, format, depth);
-                }
-            }
-            ModelFormat::OciImage => {
-                if depth >= self.limits.max_archive_depth {
-                    self.limit(
-                        location,
-                        "max_archive_depth",
-                        u64::from(self.limits.max_archive_depth),
-                    );
-                } else {
-                    self.oci_tar(data, location, depth);
                 }
             }
             ModelFormat::Gzip
