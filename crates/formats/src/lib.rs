@@ -37,6 +37,10 @@ pub mod xml;
 
 pub mod pickle;
 pub mod pymarshal;
+pub mod rds;
+pub mod torch7;
+pub mod mxnet;
+pub mod cntk;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
