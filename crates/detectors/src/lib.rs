@@ -47,4 +47,8 @@ pub use rules::safetensors::{
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
+pub use rules::cntk::check_cntk;
+pub use rules::mxnet::{check_mxnet_params, check_mxnet_symbol};
+pub use rules::rds::check_rds;
+pub use rules::torch7::check_torch7;
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};

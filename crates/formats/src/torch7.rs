@@ -584,7 +584,7 @@ mod tests {
         let v = parse(&w.0, &Limits::default()).unwrap();
         assert_eq!(v.error, None);
         let mut w = W(Vec::new());
-        w.int(3).int(1).int(0x7fff_ffff).int(2).int(1);
+        w.int(3).int(1).int(0x7f_ffff).int(2).int(1);
         w.0.push(b'a');
         assert!(parse(&w.0, &Limits::default()).unwrap().error.is_some());
         assert_eq!(parse(b"hello", &Limits::default()), Err(T7Error::NotTorch7));

@@ -285,6 +285,14 @@ impl ModelFormat {
                 | ModelFormat::PaddleModel
                 | ModelFormat::PaddleParams
                 | ModelFormat::Skops
+                | ModelFormat::Rds
+                | ModelFormat::RData
+                | ModelFormat::Torch7
+                | ModelFormat::Joblib
+                | ModelFormat::Dill
+                | ModelFormat::Cntk
+                | ModelFormat::MxnetSymbol
+                | ModelFormat::MxnetParams
         )
     }
 }

@@ -41,6 +41,14 @@ pub enum RuleFamily {
     Paddle,
     /// `SKO`: skops archives.
     Skops,
+    /// `RDS`: R serialisation (`saveRDS`, `save`).
+    RSerialisation,
+    /// `T7`: Lua Torch7 files.
+    Torch7,
+    /// `CNT`: Microsoft CNTK models.
+    Cntk,
+    /// `MXN`: Apache MXNet symbol graphs and parameters.
+    Mxnet,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -66,6 +74,10 @@ impl RuleFamily {
             RuleFamily::Pmml => "PMML",
             RuleFamily::Paddle => "PDL",
             RuleFamily::Skops => "SKO",
+            RuleFamily::RSerialisation => "RDS",
+            RuleFamily::Torch7 => "T7",
+            RuleFamily::Cntk => "CNT",
+            RuleFamily::Mxnet => "MXN",
             RuleFamily::Scanner => "SCN",
         }
     }

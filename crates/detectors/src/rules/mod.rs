@@ -1,9 +1,11 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod cntk;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
+pub mod mxnet;
 pub mod numpy;
 pub mod onnx;
 pub mod openvino;
@@ -14,8 +16,10 @@ pub mod xml;
 
 pub mod pickle;
 pub mod pytorch;
+pub mod rds;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
+pub mod torch7;
 pub mod tensorflow;
 pub mod tflite;
