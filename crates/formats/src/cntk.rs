@@ -154,7 +154,7 @@ fn varint(data: &[u8], mut at: usize) -> Option<(u64, usize)> {
     for shift in (0..64).step_by(7) {
         let b = *data.get(at)?;
         at = at.checked_add(1)?;
-        v |= u64::from(b & 0x7f) << shift;
+        v |= u64::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
         if b & 0x80 == 0 {
             return Some((v, at));
         }

@@ -475,7 +475,7 @@ impl<'a> Walker<'a, '_> {
                         for _ in 0..2 {
                             match self.data.get(self.pos) {
                                 Some(&d @ b'0'..=b'7') => {
-                                    v = v.saturating_mul(8).saturating_add(u32::from(d - b'0'));
+                                    v = v.saturating_mul(8).saturating_add(u32::from(d.saturating_sub(b'0')));
                                     self.pos = self.pos.saturating_add(1);
                                 }
                                 _ => break,
