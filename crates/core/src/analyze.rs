@@ -283,6 +283,10 @@ impl<'l> Ctx<'l> {
             }
             // Markup in documentation (an HTML header in a README) is not an XML model.
             ModelFormat::Xml if xml::is_documentation_name(name) => ModelFormat::Unknown,
+            // Symbol files whose keys are not in MXNet's own order.
+            ModelFormat::Json if name.to_ascii_lowercase().ends_with("-symbol.json") => {
+                ModelFormat::MxnetSymbol
+            }
             // Torch7 has no magic: a `.t7` name lets the reader report what it cannot read.
             ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".t7") => {
                 ModelFormat::Torch7

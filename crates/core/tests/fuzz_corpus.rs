@@ -252,6 +252,10 @@ fn every_fuzz_target_has_a_corpus() {
         "xml",
         "paddle",
         "skops_schema",
+        "rds",
+        "torch7",
+        "cntk",
+        "mxnet",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -5,7 +5,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "T7001",
-    name: "torch7-serialised-function",
+    name: "lua-torch-serialised-function",
     family: super::FAMILY,
     default_severity: Severity::Critical,
     category: Category::ArbitraryCodeExecution,

@@ -4,7 +4,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "T7002",
-    name: "torch7-unknown-class",
+    name: "lua-torch-unknown-class",
     family: super::FAMILY,
     default_severity: Severity::Medium,
     category: Category::UnsafeImports,

@@ -4,7 +4,7 @@ use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "T7003",
-    name: "torch7-trailing-data",
+    name: "lua-torch-trailing-data",
     family: super::FAMILY,
     default_severity: Severity::Medium,
     category: Category::MalformedFile,
