@@ -145,6 +145,10 @@ pub struct RCode {
     pub offset: u64,
     /// For promises: the expression is a call (rather than a symbol or constant).
     pub expr_is_call: bool,
+    /// Read inside an environment's frame: a function's lazy argument or
+    /// binding, forced only when code reads that variable (R itself saves
+    /// these). Outside environments a promise is a value the user touches.
+    pub in_environment: bool,
     /// Functions called anywhere in the code, in order, deduplicated
     /// (`system`, `base::system`).
     pub calls: Vec<String>,
@@ -242,6 +246,7 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<RdsView, RdsError> {
         refs: Vec::new(),
         frames: Vec::new(),
         in_class: false,
+        env_depth: 0,
         view: RdsView {
             container,
             encoding,
@@ -329,6 +334,8 @@ struct Walker<'a, 'l> {
     frames: Vec<Option<usize>>,
     /// Reading the value of a `class` attribute.
     in_class: bool,
+    /// Environment frames being read.
+    env_depth: u32,
     view: RdsView,
 }
 
@@ -535,6 +542,7 @@ impl<'a> Walker<'a, '_> {
             kind,
             offset,
             expr_is_call: false,
+            in_environment: self.env_depth > 0,
             calls: Vec::new(),
             strings: Vec::new(),
         });
@@ -646,10 +654,12 @@ impl<'a> Walker<'a, '_> {
                 self.view.environments = self.view.environments.saturating_add(1);
                 self.add_ref(Node::Other)?;
                 let _locked = self.int("environment lock")?;
-                for _ in 0..4 {
-                    // enclosure, frame, hash table, attributes
-                    self.item(d, false)?;
-                }
+                self.item(d, false)?; // enclosure
+                self.env_depth = self.env_depth.saturating_add(1);
+                let frame = self.item(d, false).and_then(|_| self.item(d, false));
+                self.env_depth = self.env_depth.saturating_sub(1);
+                frame?; // frame and hash table
+                self.item(d, false)?; // attributes
                 return Ok(Node::Other);
             }
             LISTSXP | LANGSXP | CLOSXP | PROMSXP | DOTSXP | ATTRLISTSXP | ATTRLANGSXP => {

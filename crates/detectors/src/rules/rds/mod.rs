@@ -20,8 +20,10 @@ pub(crate) const FAMILY: RuleFamily = RuleFamily::RSerialisation;
 pub fn check_rds(view: &RdsView, location: &Location, out: &mut Vec<Finding>) {
     for code in &view.code {
         match code.kind {
-            CodeKind::Promise => out.push(rds001_promise_code::finding(location, code)),
-            CodeKind::Closure | CodeKind::Bytecode => {
+            CodeKind::Promise if !code.in_environment => {
+                out.push(rds001_promise_code::finding(location, code));
+            }
+            CodeKind::Promise | CodeKind::Closure | CodeKind::Bytecode => {
                 if let Some(f) = rds002_closure_dangerous_call::check(location, code) {
                     out.push(f);
                 }
@@ -83,6 +85,7 @@ mod tests {
             kind,
             offset: 0x20,
             expr_is_call: call,
+            in_environment: false,
             calls: calls.iter().map(|c| c.to_string()).collect(),
             strings: vec!["echo sentrascan-fixture".into()],
         }
@@ -101,6 +104,10 @@ mod tests {
             code(CodeKind::ForcedPromise, true, &["system"]),
             code(CodeKind::Closure, false, &["base::system2"]),
             code(CodeKind::Bytecode, false, &[".Call", "eval"]),
+            RCode {
+                in_environment: true,
+                ..code(CodeKind::Promise, false, &["log"])
+            },
         ]);
         v.altrep.push(RAltrep {
             offset: 4,

@@ -19,8 +19,11 @@ pub static RULE: RuleMeta = RuleMeta {
     summary: "The stream holds an unevaluated promise: R runs its expression as soon as the loaded value is used (CVE-2024-27322).",
     remediation: "Do not load the file with R before 4.4.0; never load R data from untrusted sources. Re-create the object from its data.",
     docs: r#"## What it does
-Reports each promise (`PROMSXP`) that was never forced: it still has its
-environment and no value. Critical when its expression is a call (any
+Reports each promise (`PROMSXP`) that was never forced (it still has its
+environment and no value) and that is a value rather than a binding in an
+environment frame: the stream's value itself, a workspace variable, a list
+element or an attribute. (Unforced lazy arguments inside saved function
+environments are normal; RDS002 checks their calls.) Critical when its expression is a call (any
 call: `system("…")`, `eval(parse(text = …))`, a call to a function defined
 in the file); medium when it is a bare symbol, which R looks up (an active
 binding can run code).

@@ -19,13 +19,16 @@ pub static RULE: RuleMeta = RuleMeta {
     summary: "A closure or byte-code object in the stream calls `system`, `dyn.load`, `source`, `download.file` or a similar function.",
     remediation: "Review the function before calling anything on the loaded object; prefer models saved as plain data.",
     docs: r#"## What it does
-Reports each closure (`CLOSXP`) and byte-code object (`BCODESXP`, whose
-constants hold the source expressions) whose code calls a function that
+Reports each closure (`CLOSXP`), byte-code object (`BCODESXP`, whose
+constants hold the source expressions) and unforced promise bound in a
+saved environment (a lazy argument, evaluated when a function reads it)
+whose code calls a function that
 runs commands (`system`, `system2`, `shell`, `pipe`), loads code
 (`dyn.load`, `library.dynam`, `source`, `sys.source`), talks to the
 network (`download.file`, `url`, `socketConnection`) or deletes files.
 `base::system` and `base:::system` count too. Ordinary package internals
-(`.Call`, `eval`, `file`) are not reported: fitted models carry them.
+(`.Call`, `eval`, `file`) are not reported in functions, since fitted
+models carry them; in a lazy argument every listed function counts.
 
 ## Why is this bad?
 Loading does not run a closure, but model objects are used through their
@@ -49,11 +52,18 @@ pub fn check(location: &Location, code: &RCode) -> Option<Finding> {
     let hits: Vec<(&String, super::calls::CallRisk)> = code
         .calls
         .iter()
-        .filter_map(|c| risk(c).filter(|r| r.in_closure).map(|r| (c, r)))
+        // A lazy argument holds one expression, not package code: every
+        // listed call counts there (`eval`, `parse` included).
+        .filter_map(|c| {
+            risk(c)
+                .filter(|r| r.in_closure || code.kind == CodeKind::Promise)
+                .map(|r| (c, r))
+        })
         .collect();
     let (name, r) = *hits.first()?;
     let what = match code.kind {
         CodeKind::Bytecode => "Byte-compiled function",
+        CodeKind::Promise => "Lazy argument in a saved environment",
         _ => "Function",
     };
     let names: Vec<String> = hits.iter().map(|(n, _)| (*n).clone()).collect();
