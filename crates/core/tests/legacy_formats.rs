@@ -66,7 +66,8 @@ fn cntk_v1_is_recognised_but_inconclusive() {
 #[test]
 fn promise_hidden_in_a_gzip_stream_without_extension() {
     let data = std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/r/RDS001_promise_system_gzip.rds"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/r/RDS001_promise_system_gzip.rds"),
     )
     .expect("fixture");
     let report = Scanner::default().scan_bytes("model.bin", &data);

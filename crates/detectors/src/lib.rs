@@ -36,19 +36,19 @@ pub use rules::pmml::check_pmml;
 pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable};
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
+pub use rules::cntk::check_cntk;
+pub use rules::mxnet::{check_mxnet_params, check_mxnet_symbol};
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,
 };
+pub use rules::rds::check_rds;
 pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
-pub use rules::cntk::check_cntk;
-pub use rules::mxnet::{check_mxnet_params, check_mxnet_symbol};
-pub use rules::rds::check_rds;
-pub use rules::torch7::check_torch7;
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};
+pub use rules::torch7::check_torch7;

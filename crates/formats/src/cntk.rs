@@ -304,8 +304,7 @@ fn visit(path: &str, dict: &Dictionary, view: &mut CntkView) {
         .filter_map(|k| string_of(dict, k).map(|v| ((*k).to_string(), v)))
         .collect();
     // Python UDFs keep their state in a nested dictionary: note its keys' strings too.
-    if let Some(Value::Dictionary(state)) = dict.data.get("state").and_then(|v| v.value.as_ref())
-    {
+    if let Some(Value::Dictionary(state)) = dict.data.get("state").and_then(|v| v.value.as_ref()) {
         for (k, v) in &state.data {
             if let Some(Value::String(s)) = &v.value {
                 fields.push((format!("state.{k}"), clip(s)));

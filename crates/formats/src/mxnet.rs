@@ -121,8 +121,9 @@ pub fn parse_symbol(data: &[u8]) -> Result<SymbolView, MxnetError> {
             for input in inputs {
                 let target = input.get(0).and_then(|t| t.as_u64());
                 if target.is_none_or(|t| t >= count as u64) {
-                    view.anomalies
-                        .push(format!("node {index} (`{name}`) has input {input} outside the graph"));
+                    view.anomalies.push(format!(
+                        "node {index} (`{name}`) has input {input} outside the graph"
+                    ));
                 }
             }
         }
@@ -185,14 +186,22 @@ impl std::fmt::Display for ParamsAnomaly {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ParamsAnomaly::OutOfBounds { offset, what } => {
-                write!(f, "{what} at offset {offset:#x} runs past the end of the file")
+                write!(
+                    f,
+                    "{what} at offset {offset:#x} runs past the end of the file"
+                )
             }
-            ParamsAnomaly::Invalid { offset, what } => write!(f, "invalid {what} at offset {offset:#x}"),
+            ParamsAnomaly::Invalid { offset, what } => {
+                write!(f, "invalid {what} at offset {offset:#x}")
+            }
             ParamsAnomaly::NameCount { arrays, names } => {
                 write!(f, "{arrays} arrays but {names} names")
             }
             ParamsAnomaly::Trailing { offset, bytes } => {
-                write!(f, "{bytes} bytes after the parameter list at offset {offset:#x}")
+                write!(
+                    f,
+                    "{bytes} bytes after the parameter list at offset {offset:#x}"
+                )
             }
         }
     }
@@ -256,13 +265,15 @@ impl<'a> Cur<'a> {
         Some(s)
     }
     fn u32(&mut self) -> Option<u32> {
-        self.take(4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
+        self.take(4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
     }
     fn i32(&mut self) -> Option<i32> {
         self.u32().map(u32::cast_signed)
     }
     fn u64(&mut self) -> Option<u64> {
-        self.take(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        self.take(8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
     }
     fn left(&self) -> u64 {
         self.data.len().saturating_sub(self.pos) as u64
@@ -286,7 +297,8 @@ pub fn parse_params(data: &[u8], limits: &Limits) -> Result<ParamsView, MxnetErr
     };
     // An array takes at least its magic and a shape (8 bytes).
     if count > c.left() / 8 || count > MAX_ARRAYS {
-        view.anomalies.push(oob(&c, &format!("array count {count}")));
+        view.anomalies
+            .push(oob(&c, &format!("array count {count}")));
         return Ok(view);
     }
     for _ in 0..count {
@@ -322,8 +334,10 @@ pub fn parse_params(data: &[u8], limits: &Limits) -> Result<ParamsView, MxnetErr
             });
             return Ok(view);
         };
-        view.names
-            .push(String::from_utf8_lossy(bytes.get(..bytes.len().min(1024)).unwrap_or(bytes)).into_owned());
+        view.names.push(
+            String::from_utf8_lossy(bytes.get(..bytes.len().min(1024)).unwrap_or(bytes))
+                .into_owned(),
+        );
     }
     if names != 0 && names != count {
         view.anomalies.push(ParamsAnomaly::NameCount {
@@ -359,7 +373,10 @@ fn array(c: &mut Cur<'_>) -> Result<MxArray, ParamsAnomaly> {
             storage = c.i32().ok_or_else(|| oob(c, "storage type"))?;
             if storage != 0 {
                 // Sparse arrays (row_sparse 1, csr 2) need their aux data read too.
-                return Err(invalid(c, format!("sparse storage type {storage} (not read)")));
+                return Err(invalid(
+                    c,
+                    format!("sparse storage type {storage} (not read)"),
+                ));
             }
         }
         NDARRAY_V1_MAGIC => {}
@@ -405,7 +422,11 @@ fn array(c: &mut Cur<'_>) -> Result<MxArray, ParamsAnomaly> {
     if bytes > c.left() {
         return Err(oob(
             c,
-            &format!("array data of {bytes} bytes ({} {:?})", dtype_name(dtype), shape),
+            &format!(
+                "array data of {bytes} bytes ({} {:?})",
+                dtype_name(dtype),
+                shape
+            ),
         ));
     }
     c.take(usize::try_from(bytes).unwrap_or(usize::MAX))
@@ -467,8 +488,16 @@ mod tests {
         assert!(matches!(v.anomalies[0], ParamsAnomaly::OutOfBounds { .. }));
         let b = params(&[(&[1], 0, 4)], &["a", "b"], b"tail");
         let v = parse_params(&b, &Limits::default()).unwrap();
-        assert!(v.anomalies.iter().any(|a| matches!(a, ParamsAnomaly::NameCount { .. })));
-        assert!(v.anomalies.iter().any(|a| matches!(a, ParamsAnomaly::Trailing { bytes: 4, .. })));
+        assert!(
+            v.anomalies
+                .iter()
+                .any(|a| matches!(a, ParamsAnomaly::NameCount { .. }))
+        );
+        assert!(
+            v.anomalies
+                .iter()
+                .any(|a| matches!(a, ParamsAnomaly::Trailing { bytes: 4, .. }))
+        );
         let b = params(&[(&[1 << 40, 1 << 40], 1, 0)], &[], b"");
         let v = parse_params(&b, &Limits::default()).unwrap();
         assert!(!v.complete);

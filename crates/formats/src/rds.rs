@@ -363,8 +363,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], RdsError> {
-        let end = self.pos.checked_add(n).ok_or_else(|| self.truncated(what))?;
-        let s = self.data.get(self.pos..end).ok_or_else(|| self.truncated(what))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or_else(|| self.truncated(what))?;
+        let s = self
+            .data
+            .get(self.pos..end)
+            .ok_or_else(|| self.truncated(what))?;
         self.pos = end;
         Ok(s)
     }
@@ -421,11 +427,14 @@ impl<'a> Walker<'a, '_> {
         match self.encoding {
             REncoding::Ascii => {
                 // Each word takes at least two bytes (value and separator).
-                if n > (self.remaining() as u64).saturating_div(2).saturating_add(1) {
+                if n > (self.remaining() as u64)
+                    .saturating_div(2)
+                    .saturating_add(1)
+                {
                     return Err(self.truncated(what));
                 }
                 for i in 0..n {
-                    if i % 65_536 == 0 && self.limits.out_of_time() {
+                    if i.is_multiple_of(65_536) && self.limits.out_of_time() {
                         return Err(RdsError::Limit {
                             limit: "time_budget",
                             value: 0,
@@ -482,7 +491,9 @@ impl<'a> Walker<'a, '_> {
                         for _ in 0..2 {
                             match self.data.get(self.pos) {
                                 Some(&d @ b'0'..=b'7') => {
-                                    v = v.saturating_mul(8).saturating_add(u32::from(d.saturating_sub(b'0')));
+                                    v = v
+                                        .saturating_mul(8)
+                                        .saturating_add(u32::from(d.saturating_sub(b'0')));
                                     self.pos = self.pos.saturating_add(1);
                                 }
                                 _ => break,
@@ -546,7 +557,8 @@ impl<'a> Walker<'a, '_> {
             calls: Vec::new(),
             strings: Vec::new(),
         });
-        self.frames.push(Some(self.view.code.len().saturating_sub(1)));
+        self.frames
+            .push(Some(self.view.code.len().saturating_sub(1)));
     }
 
     fn frame(&mut self) -> Option<&mut RCode> {
@@ -601,8 +613,9 @@ impl<'a> Walker<'a, '_> {
         let node = match ty {
             NILVALUE_SXP => return Ok(Node::Nil),
             UNBOUNDVALUE_SXP => return Ok(Node::Unbound),
-            EMPTYENV_SXP | BASEENV_SXP | GLOBALENV_SXP | MISSINGARG_SXP
-            | BASENAMESPACE_SXP => return Ok(Node::Other),
+            EMPTYENV_SXP | BASEENV_SXP | GLOBALENV_SXP | MISSINGARG_SXP | BASENAMESPACE_SXP => {
+                return Ok(Node::Other);
+            }
             REFSXP => {
                 let packed = flags >> 8;
                 let index = if packed == 0 {
@@ -782,7 +795,7 @@ impl<'a> Walker<'a, '_> {
                 offset: self.offset(),
             });
         }
-        if self.view.nodes % 65_536 == 0 && self.limits.out_of_time() {
+        if self.view.nodes.is_multiple_of(65_536) && self.limits.out_of_time() {
             return Err(RdsError::Limit {
                 limit: "time_budget",
                 value: 0,
@@ -794,8 +807,12 @@ impl<'a> Walker<'a, '_> {
 
     /// Every element needs at least four bytes (or two ASCII characters).
     fn check_count(&self, n: u64, what: &'static str) -> Result<(), RdsError> {
-        let min = if self.encoding == REncoding::Ascii { 2 } else { 4 };
-        if n > (self.remaining() as u64) / min {
+        let min = if self.encoding == REncoding::Ascii {
+            2
+        } else {
+            4
+        };
+        if n > (self.remaining() as u64).checked_div(min).unwrap_or(0) {
             return Err(self.truncated(what));
         }
         Ok(())
@@ -861,12 +878,12 @@ impl<'a> Walker<'a, '_> {
                     _ => {}
                 }
                 let class_attr = matches!(&tag, Node::Sym(s) if s == "class");
-                if root && self.view.container == RContainer::RData {
-                    if let Node::Sym(name) = &tag
-                        && self.view.variables.len() < MAX_KEPT
-                    {
-                        self.view.variables.push(name.clone());
-                    }
+                if root
+                    && self.view.container == RContainer::RData
+                    && let Node::Sym(name) = &tag
+                    && self.view.variables.len() < MAX_KEPT
+                {
+                    self.view.variables.push(name.clone());
                 }
                 let outer = self.in_class;
                 self.in_class = class_attr;
@@ -1132,7 +1149,10 @@ mod tests {
         w.int(255 | (7 << 8));
         let v = parse(&w.0, &Limits::default()).unwrap();
         assert!(matches!(v.error, Some(RdsError::Invalid { .. })));
-        assert_eq!(parse(b"X\n\0\0\0\x09", &Limits::default()), Err(RdsError::NotR));
+        assert_eq!(
+            parse(b"X\n\0\0\0\x09", &Limits::default()),
+            Err(RdsError::NotR)
+        );
     }
 
     #[test]

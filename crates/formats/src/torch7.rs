@@ -132,17 +132,16 @@ fn sniff_binary(data: &[u8]) -> bool {
             let key = le(data, 12);
             match (size, key) {
                 (Some(0), None) => true,
-                (Some(s), Some(TYPE_STRING)) if (1..1 << 24).contains(&s) => {
-                    le(data, 16).and_then(|n| usize::try_from(n).ok()).is_some_and(|n| {
+                (Some(s), Some(TYPE_STRING)) if (1..1 << 24).contains(&s) => le(data, 16)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .is_some_and(|n| {
                         n <= 256
                             && data
                                 .get(20..20usize.saturating_add(n))
                                 .is_some_and(|k| k.iter().all(|c| c.is_ascii_graphic()))
-                    })
-                }
+                    }),
                 (Some(s), Some(TYPE_NUMBER)) if (1..1 << 24).contains(&s) => {
-                    data.len() >= 24
-                        && le(data, 24).is_some_and(|t| (0..=8).contains(&t))
+                    data.len() >= 24 && le(data, 24).is_some_and(|t| (0..=8).contains(&t))
                 }
                 _ => false,
             }
@@ -152,16 +151,17 @@ fn sniff_binary(data: &[u8]) -> bool {
 }
 
 fn sniff_ascii(data: &[u8]) -> bool {
-    data.starts_with(b"4\n1\n3\nV 1\n") || data.starts_with(b"3\n1\n") && {
-        let rest = data.get(4..).unwrap_or(&[]);
-        let line = rest.split(|c| *c == b'\n').next().unwrap_or(&[]);
-        !line.is_empty()
-            && line.len() < 10
-            && line.iter().all(u8::is_ascii_digit)
-            && rest
-                .get(line.len().saturating_add(1)..)
-                .is_some_and(|r| r.starts_with(b"1\n") || r.starts_with(b"2\n"))
-    }
+    data.starts_with(b"4\n1\n3\nV 1\n")
+        || data.starts_with(b"3\n1\n") && {
+            let rest = data.get(4..).unwrap_or(&[]);
+            let line = rest.split(|c| *c == b'\n').next().unwrap_or(&[]);
+            !line.is_empty()
+                && line.len() < 10
+                && line.iter().all(u8::is_ascii_digit)
+                && rest
+                    .get(line.len().saturating_add(1)..)
+                    .is_some_and(|r| r.starts_with(b"1\n") || r.starts_with(b"2\n"))
+        }
 }
 
 /// Reads the first object of a Torch7 file.
@@ -250,8 +250,14 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], T7Error> {
-        let end = self.pos.checked_add(n).ok_or_else(|| self.truncated(what))?;
-        let s = self.data.get(self.pos..end).ok_or_else(|| self.truncated(what))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or_else(|| self.truncated(what))?;
+        let s = self
+            .data
+            .get(self.pos..end)
+            .ok_or_else(|| self.truncated(what))?;
         self.pos = end;
         Ok(s)
     }
@@ -354,7 +360,7 @@ impl<'a> Reader<'a, '_> {
                 offset: self.offset(),
             });
         }
-        if self.view.objects % 65_536 == 0 && self.limits.out_of_time() {
+        if self.view.objects.is_multiple_of(65_536) && self.limits.out_of_time() {
             return Err(T7Error::Limit {
                 limit: "time_budget",
                 value: 0,
@@ -397,8 +403,12 @@ impl<'a> Reader<'a, '_> {
         let size = self.int("table size")?;
         let size = u64::try_from(size).map_err(|_| self.invalid("table size"))?;
         // Each key and value takes at least one tag.
-        let min = if self.encoding == T7Encoding::Binary { 8 } else { 4 };
-        if size > (self.remaining() as u64) / min {
+        let min = if self.encoding == T7Encoding::Binary {
+            8
+        } else {
+            4
+        };
+        if size > (self.remaining() as u64).checked_div(min).unwrap_or(0) {
             return Err(self.truncated("table"));
         }
         for _ in 0..size {
@@ -433,7 +443,9 @@ impl<'a> Reader<'a, '_> {
             version
         };
         let class = String::from_utf8_lossy(class).into_owned();
-        if !plausible_class(class.as_bytes()) && !class.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if !plausible_class(class.as_bytes())
+            && !class.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return Err(self.invalid(format!("class name {class:?}")));
         }
         if self.view.classes.len() < MAX_CLASSES || self.view.classes.contains_key(&class) {
@@ -562,7 +574,9 @@ mod tests {
         w.long(2);
         w.0.extend_from_slice(&[0; 8]);
         w.int(2).str(b"hook");
-        w.int(7).int(5).str(b"\x1bLuaQ\0os.execute\0echo sentrascan-fixture");
+        w.int(7)
+            .int(5)
+            .str(b"\x1bLuaQ\0os.execute\0echo sentrascan-fixture");
         w.int(3).int(6).int(0);
         assert!(sniff(&w.0));
         let v = parse(&w.0, &Limits::default()).unwrap();

@@ -12,7 +12,9 @@ impl Ctx<'_> {
         self.out.scanners.insert("cntk");
         self.framework("cntk", None, "CNTK model");
         if cntk::sniff_legacy(data) {
-            let why = "CNTK v1 (BrainScript `BCN`) model: its layout is not analysed by this version".to_string();
+            let why =
+                "CNTK v1 (BrainScript `BCN`) model: its layout is not analysed by this version"
+                    .to_string();
             self.out
                 .findings
                 .push(rules::unsupported(location, "cntk", &why));

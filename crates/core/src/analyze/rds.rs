@@ -23,7 +23,11 @@ impl Ctx<'_> {
         rules::check_rds(&view, location, &mut self.out.findings);
         match &view.error {
             None => {}
-            Some(RdsError::Limit { limit, value, offset }) => {
+            Some(RdsError::Limit {
+                limit,
+                value,
+                offset,
+            }) => {
                 self.limit(&location.at(*offset), limit, *value);
             }
             Some(e) => {
@@ -41,7 +45,10 @@ impl Ctx<'_> {
         };
         self.fact(format!("{prefix}.encoding"), view.encoding.as_str());
         self.fact(format!("{prefix}.version"), view.version.to_string());
-        self.fact(format!("{prefix}.writer_r_version"), view.writer_version.clone());
+        self.fact(
+            format!("{prefix}.writer_r_version"),
+            view.writer_version.clone(),
+        );
         self.fact(
             format!("{prefix}.min_reader_r_version"),
             view.min_reader_version.clone(),

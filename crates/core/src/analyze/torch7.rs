@@ -25,7 +25,11 @@ impl Ctx<'_> {
         rules::check_torch7(&view, location, &mut self.out.findings);
         match &view.error {
             None => {}
-            Some(T7Error::Limit { limit, value, offset }) => {
+            Some(T7Error::Limit {
+                limit,
+                value,
+                offset,
+            }) => {
                 self.limit(&location.at(*offset), limit, *value);
             }
             Some(e) => {
@@ -51,6 +55,10 @@ impl Ctx<'_> {
             .collect();
         self.fact("torch7.classes", classes.join(","));
         self.fact("torch7.tensors", view.tensors.to_string());
-        self.framework("torch7", None, format!("Torch7 {encoding} file (torch.save)"));
+        self.framework(
+            "torch7",
+            None,
+            format!("Torch7 {encoding} file (torch.save)"),
+        );
     }
 }

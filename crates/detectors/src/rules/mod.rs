@@ -20,6 +20,6 @@ pub mod rds;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
-pub mod torch7;
 pub mod tensorflow;
 pub mod tflite;
+pub mod torch7;

@@ -44,7 +44,10 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("CNT001", "HIGH".to_string()), ("CNT002", "MEDIUM".to_string())]
+            [
+                ("CNT001", "HIGH".to_string()),
+                ("CNT002", "MEDIUM".to_string())
+            ]
         );
         assert!(out[0].title.contains("`m.P`"));
     }

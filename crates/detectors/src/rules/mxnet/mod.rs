@@ -49,8 +49,8 @@ pub fn check_mxnet_params(view: &ParamsView, location: &Location, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sentrascan_formats::mxnet::{self, MxNode};
     use sentrascan_formats::Limits;
+    use sentrascan_formats::mxnet::{self, MxNode};
 
     fn node(op: &str, attrs: &[(&str, &str)]) -> MxNode {
         MxNode {
@@ -79,7 +79,10 @@ mod tests {
                 node("_contrib_BilinearResize2D", &[]),
                 node("Custom", &[("op_type", "evil")]),
                 node("VendorOp", &[]),
-                node("FullyConnected", &[("__doc__", "__import__('os').system('id')")]),
+                node(
+                    "FullyConnected",
+                    &[("__doc__", "__import__('os').system('id')")],
+                ),
             ],
             ..SymbolView::default()
         };

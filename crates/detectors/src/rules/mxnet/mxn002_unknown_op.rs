@@ -51,9 +51,14 @@ pub fn finding(location: &Location, ops: &[&str]) -> Finding {
             ops.len()
         ),
     )
-    .description(format!("The graph uses operators MXNet does not register: {listed}."))
+    .description(format!(
+        "The graph uses operators MXNet does not register: {listed}."
+    ))
     .evidence(
         "ops",
-        ops.iter().take(64).map(|o| o.to_string()).collect::<Vec<_>>(),
+        ops.iter()
+            .take(64)
+            .map(|o| o.to_string())
+            .collect::<Vec<_>>(),
     )
 }

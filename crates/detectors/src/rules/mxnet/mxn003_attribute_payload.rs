@@ -43,14 +43,24 @@ pub fn check(location: &Location, node: &MxNode, out: &mut Vec<Finding>) {
     for (key, value) in &node.attrs {
         let loc = location.member(format!("<nodes[{}].attrs.{key}>", node.index));
         if let Some(hit) = code_hits(value).into_iter().next() {
-            let what = if hit.shell { "shell command" } else { "Python code" };
+            let what = if hit.shell {
+                "shell command"
+            } else {
+                "Python code"
+            };
             out.push(
                 Finding::new(
                     &RULE,
                     loc,
-                    format!("Attribute `{key}` of node `{}` holds {what} (`{}`)", node.name, hit.pattern),
+                    format!(
+                        "Attribute `{key}` of node `{}` holds {what} (`{}`)",
+                        node.name, hit.pattern
+                    ),
                 )
-                .description(format!("The attribute value contains `{}`: {}", hit.pattern, hit.excerpt))
+                .description(format!(
+                    "The attribute value contains `{}`: {}",
+                    hit.pattern, hit.excerpt
+                ))
                 .evidence("attribute", key.clone())
                 .evidence("pattern", hit.pattern),
             );
@@ -61,10 +71,16 @@ pub fn check(location: &Location, node: &MxNode, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE,
                 loc,
-                format!("Attribute `{key}` of node `{}` links to `{host}`", node.name),
+                format!(
+                    "Attribute `{key}` of node `{}` links to `{host}`",
+                    node.name
+                ),
             )
             .severity(Severity::Medium)
-            .description(format!("The attribute value links to {}.", hosts.join(", ")))
+            .description(format!(
+                "The attribute value links to {}.",
+                hosts.join(", ")
+            ))
             .evidence("attribute", key.clone())
             .evidence("hosts", hosts.clone());
             f.category = Category::NetworkOperations;

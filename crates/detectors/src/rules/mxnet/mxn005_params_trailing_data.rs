@@ -38,6 +38,8 @@ pub fn finding(location: &Location, offset: u64, bytes: u64) -> Finding {
         location.at(offset),
         format!("{bytes} bytes follow the MXNet parameter list"),
     )
-    .description(format!("MXNet stops reading at offset {offset:#x}; {bytes} bytes follow."))
+    .description(format!(
+        "MXNet stops reading at offset {offset:#x}; {bytes} bytes follow."
+    ))
     .evidence("bytes", bytes)
 }

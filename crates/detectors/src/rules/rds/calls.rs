@@ -28,13 +28,23 @@ pub const CALLS: &[(&str, Category, &str, bool)] = &[
     ("system", OS, "runs a shell command", true),
     ("system2", OS, "runs a command", true),
     ("shell", OS, "runs a shell command", true),
-    ("shell.exec", OS, "opens a file with its associated program", true),
+    (
+        "shell.exec",
+        OS,
+        "opens a file with its associated program",
+        true,
+    ),
     ("pipe", OS, "opens a pipe to a shell command", true),
     ("run", OS, "runs a command (processx, sys)", false),
     ("exec_wait", OS, "runs a command (sys)", true),
     ("exec_background", OS, "runs a command (sys)", true),
     ("dyn.load", ACE, "loads a native library", true),
-    ("library.dynam", ACE, "loads a package's native library", true),
+    (
+        "library.dynam",
+        ACE,
+        "loads a package's native library",
+        true,
+    ),
     ("source", ACE, "runs an R script", true),
     ("sys.source", ACE, "runs an R script", true),
     ("download.file", NET, "downloads a file", true),
@@ -47,21 +57,56 @@ pub const CALLS: &[(&str, Category, &str, bool)] = &[
     ("parse", ACE, "parses text into code", false),
     ("str2lang", ACE, "parses text into code", false),
     ("str2expression", ACE, "parses text into code", false),
-    ("do.call", ACE, "calls a function named by its argument", false),
+    (
+        "do.call",
+        ACE,
+        "calls a function named by its argument",
+        false,
+    ),
     ("match.fun", ACE, "resolves a function by name", false),
     ("get", ACE, "resolves an object by name", false),
-    ("getFromNamespace", ACE, "resolves a package's internal object", false),
+    (
+        "getFromNamespace",
+        ACE,
+        "resolves a package's internal object",
+        false,
+    ),
     (".Call", ACE, "calls native code", false),
     (".External", ACE, "calls native code", false),
     (".External2", ACE, "calls native code", false),
     (".C", ACE, "calls native code", false),
     (".Fortran", ACE, "calls native code", false),
     (".Internal", ACE, "calls an R internal", false),
-    ("library", ACE, "attaches a package (runs its load hooks)", false),
-    ("require", ACE, "attaches a package (runs its load hooks)", false),
-    ("requireNamespace", ACE, "loads a package (runs its load hooks)", false),
-    ("loadNamespace", ACE, "loads a package (runs its load hooks)", false),
-    ("attachNamespace", ACE, "attaches a package (runs its load hooks)", false),
+    (
+        "library",
+        ACE,
+        "attaches a package (runs its load hooks)",
+        false,
+    ),
+    (
+        "require",
+        ACE,
+        "attaches a package (runs its load hooks)",
+        false,
+    ),
+    (
+        "requireNamespace",
+        ACE,
+        "loads a package (runs its load hooks)",
+        false,
+    ),
+    (
+        "loadNamespace",
+        ACE,
+        "loads a package (runs its load hooks)",
+        false,
+    ),
+    (
+        "attachNamespace",
+        ACE,
+        "attaches a package (runs its load hooks)",
+        false,
+    ),
     ("readRDS", ACE, "deserialises another R object", false),
     ("load", ACE, "deserialises an R workspace", false),
     ("unserialize", ACE, "deserialises an R object", false),
@@ -75,7 +120,11 @@ pub const CALLS: &[(&str, Category, &str, bool)] = &[
 
 /// The risk of calling `name` (`system`, `base::system`, `base:::system`).
 pub fn risk(name: &str) -> Option<CallRisk> {
-    let bare = name.rsplit("::").next().unwrap_or(name).trim_start_matches(':');
+    let bare = name
+        .rsplit("::")
+        .next()
+        .unwrap_or(name)
+        .trim_start_matches(':');
     CALLS
         .iter()
         .find(|(n, ..)| *n == bare)

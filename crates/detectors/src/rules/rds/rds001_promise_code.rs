@@ -60,7 +60,8 @@ pub fn finding(location: &Location, code: &RCode) -> Finding {
             Severity::Critical,
         ),
         (true, None) => (
-            "Unforced promise holds a call: R evaluates it when the loaded value is used".to_string(),
+            "Unforced promise holds a call: R evaluates it when the loaded value is used"
+                .to_string(),
             Severity::Critical,
         ),
         (false, _) => (
@@ -88,7 +89,10 @@ pub fn finding(location: &Location, code: &RCode) -> Finding {
         .severity(severity)
         .description(description)
         .evidence("calls", code.calls.clone())
-        .evidence("strings", code.strings.iter().take(8).cloned().collect::<Vec<_>>());
+        .evidence(
+            "strings",
+            code.strings.iter().take(8).cloned().collect::<Vec<_>>(),
+        );
     if let Some((_, r)) = known {
         f.category = r.category;
     }

@@ -88,7 +88,10 @@ pub fn check(location: &Location, code: &RCode) -> Option<Finding> {
     )
     .description(description)
     .evidence("calls", names)
-    .evidence("strings", code.strings.iter().take(8).cloned().collect::<Vec<_>>());
+    .evidence(
+        "strings",
+        code.strings.iter().take(8).cloned().collect::<Vec<_>>(),
+    );
     f.category = r.category;
     Some(f)
 }
@@ -101,8 +104,18 @@ mod tests {
     #[test]
     fn commands_not_internals() {
         let loc = Location::file("m.rds");
-        assert!(check(&loc, &code(CodeKind::Closure, false, &[".Call", "eval", "log"])).is_none());
-        let f = check(&loc, &code(CodeKind::Bytecode, false, &["log", "base::dyn.load"])).unwrap();
+        assert!(
+            check(
+                &loc,
+                &code(CodeKind::Closure, false, &[".Call", "eval", "log"])
+            )
+            .is_none()
+        );
+        let f = check(
+            &loc,
+            &code(CodeKind::Bytecode, false, &["log", "base::dyn.load"]),
+        )
+        .unwrap();
         assert_eq!(f.severity, Severity::High);
         assert_eq!(f.category, Category::ArbitraryCodeExecution);
     }

@@ -14,8 +14,8 @@ pub(crate) const FAMILY: RuleFamily = RuleFamily::Torch7;
 
 /// Class prefixes of Torch7 and its common packages.
 pub const KNOWN_CLASS_PREFIXES: &[&str] = &[
-    "torch.", "nn.", "cudnn.", "cunn.", "cutorch.", "nngraph.", "rnn.", "dpnn.", "optim.",
-    "tds.", "image.", "cunnx.", "nnx.", "fbnn.", "fbcunn.", "inn.", "nninit.",
+    "torch.", "nn.", "cudnn.", "cunn.", "cutorch.", "nngraph.", "rnn.", "dpnn.", "optim.", "tds.",
+    "image.", "cunnx.", "nnx.", "fbnn.", "fbcunn.", "inn.", "nninit.",
 ];
 
 /// Whether `class` belongs to Torch7 or one of its common packages.

@@ -39,6 +39,8 @@ pub fn finding(location: &Location, bytes: u64) -> Finding {
         location.clone(),
         format!("{bytes} bytes follow the saved Torch7 object"),
     )
-    .description(format!("`torch.load` stops before the last {bytes} bytes of the file."))
+    .description(format!(
+        "`torch.load` stops before the last {bytes} bytes of the file."
+    ))
     .evidence("bytes", bytes)
 }
