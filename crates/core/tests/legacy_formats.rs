@@ -75,3 +75,28 @@ fn promise_hidden_in_a_gzip_stream_without_extension() {
     assert!(report.findings.iter().any(|f| f.rule == "RDS001"));
     assert_eq!(report.scan_result.verdict, Verdict::Fail);
 }
+
+/// Real-shaped benign files raise nothing at all (not even LOW): no
+/// extension mismatch for `-symbol.json`, `.params`, compressed `.rds`.
+#[test]
+fn benign_files_are_silent() {
+    for rel in [
+        "r/benign_data_frame.rds",
+        "r/benign_data_frame_xz.rds",
+        "r/benign_data_frame_ascii.rds",
+        "r/benign_lm_model.rds",
+        "r/benign_glm_model.rds",
+        "r/benign_compact_sequence.rds",
+        "r/benign_workspace.RData",
+        "torch7/benign_linear.t7",
+        "torch7/benign_sequential.t7",
+        "torch7/benign_ascii.t7",
+        "cntk/benign_composite.model",
+        "mxnet/benign_mlp-symbol.json",
+        "mxnet/benign_mlp-0000.params",
+    ] {
+        let report = scan(rel);
+        assert!(report.findings.is_empty(), "{rel}: {:?}", report.findings);
+        assert_eq!(report.scan_result.verdict, Verdict::Pass, "{rel}");
+    }
+}
