@@ -25,9 +25,7 @@ impl Ctx<'_> {
         let view = match cntk::parse(data) {
             Ok(v) => v,
             Err(e) => {
-                let why = format!("CNTK model cannot be read: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(location, format!("CNTK model cannot be read: {e}"));
                 return;
             }
         };

@@ -16,9 +16,7 @@ impl Ctx<'_> {
         let view = match mxnet::parse_symbol(data) {
             Ok(v) => v,
             Err(e) => {
-                let why = format!("MXNet symbol file cannot be read: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(location, format!("MXNet symbol file cannot be read: {e}"));
                 return;
             }
         };
@@ -46,9 +44,10 @@ impl Ctx<'_> {
         let view = match mxnet::parse_params(data, self.limits) {
             Ok(v) => v,
             Err(e) => {
-                let why = format!("MXNet parameter file cannot be read: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(
+                    location,
+                    format!("MXNet parameter file cannot be read: {e}"),
+                );
                 return;
             }
         };

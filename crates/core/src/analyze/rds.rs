@@ -9,14 +9,22 @@ use sentrascan_types::Location;
 use super::Ctx;
 
 impl Ctx<'_> {
+    /// A file of a recognised format that could not be read (completely):
+    /// unreadable, and the result inconclusive.
+    pub(super) fn incomplete(&mut self, location: &Location, why: String) {
+        self.out.findings.push(rules::unreadable(location, &why));
+        self.inconclusive(location, why);
+    }
+
     pub(super) fn rds(&mut self, data: &[u8], location: &Location) {
         self.out.scanners.insert("r_serialization");
         let view = match rds::parse(data, self.limits) {
             Ok(v) => v,
             Err(e) => {
-                let why = format!("R serialisation stream cannot be read: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(
+                    location,
+                    format!("R serialisation stream cannot be read: {e}"),
+                );
                 return;
             }
         };
@@ -31,9 +39,7 @@ impl Ctx<'_> {
                 self.limit(&location.at(*offset), limit, *value);
             }
             Some(e) => {
-                let why = format!("R serialisation stream stops early: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(location, format!("R serialisation stream stops early: {e}"));
             }
         }
         if view.code_dropped > 0 {

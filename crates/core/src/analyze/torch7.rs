@@ -16,9 +16,7 @@ impl Ctx<'_> {
         let view = match torch7::parse(data, self.limits) {
             Ok(v) => v,
             Err(e) => {
-                let why = format!("Torch7 file cannot be read: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(location, format!("Torch7 file cannot be read: {e}"));
                 return;
             }
         };
@@ -33,9 +31,7 @@ impl Ctx<'_> {
                 self.limit(&location.at(*offset), limit, *value);
             }
             Some(e) => {
-                let why = format!("Torch7 object stops early: {e}");
-                self.out.findings.push(rules::unreadable(location, &why));
-                self.inconclusive(location, why);
+                self.incomplete(location, format!("Torch7 object stops early: {e}"));
             }
         }
         if view.functions_dropped > 0 {
