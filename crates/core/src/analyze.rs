@@ -26,10 +26,14 @@ mod paddle;
 mod skops;
 mod xml;
 
+mod cntk;
 mod llamafile;
 mod mar;
+mod mxnet;
 mod nemo;
 mod oci;
+mod rds;
+mod torch7;
 
 /// What analysing one file produced.
 
@@ -303,6 +307,14 @@ impl<'l> Ctx<'l> {
             }
             // Markup in documentation (an HTML header in a README) is not an XML model.
             ModelFormat::Xml if xml::is_documentation_name(name) => ModelFormat::Unknown,
+            // Symbol files whose keys are not in MXNet's own order.
+            ModelFormat::Json if name.to_ascii_lowercase().ends_with("-symbol.json") => {
+                ModelFormat::MxnetSymbol
+            }
+            // Torch7 has no magic: a `.t7` name lets the reader report what it cannot read.
+            ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".t7") => {
+                ModelFormat::Torch7
+            }
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -323,8 +335,9 @@ impl<'l> Ctx<'l> {
         }
         match format {
             ModelFormat::Pickle => {
-                self.pickle(data, location, "pickle");
+                let view = self.pickle(data, location, "pickle");
                 self.paddle_pickle(data, name);
+                format = pickle_flavour(&view).unwrap_or(format);
             }
             ModelFormat::PytorchLegacy => self.legacy(data, location),
             ModelFormat::Llamafile => {
@@ -383,7 +396,14 @@ impl<'l> Ctx<'l> {
             | ModelFormat::Xz
             | ModelFormat::Lzma
             | ModelFormat::Zstd
-            | ModelFormat::Lz4 => self.compressed(data, location, name, format, depth),
+            | ModelFormat::Lz4 => {
+                // R compresses `.rds`/`.RData` by default: the file is an R one.
+                if let Some(inner @ (ModelFormat::Rds | ModelFormat::RData)) =
+                    self.compressed(data, location, name, format, depth)
+                {
+                    format = inner;
+                }
+            }
             ModelFormat::SevenZip => self.sevenz(data, location, depth),
             ModelFormat::NumPy => self.numpy(data, location),
             ModelFormat::SafeTensors => self.safetensors(data, location),
@@ -401,6 +421,11 @@ impl<'l> Ctx<'l> {
             }
             ModelFormat::PaddleModel => self.paddle_program(data, location),
             ModelFormat::PaddleParams => self.paddle_params(data, location),
+            ModelFormat::Rds | ModelFormat::RData => self.rds(data, location),
+            ModelFormat::Torch7 => self.torch7(data, location),
+            ModelFormat::Cntk => self.cntk(data, location),
+            ModelFormat::MxnetSymbol => self.mxnet_symbol(data, location),
+            ModelFormat::MxnetParams => self.mxnet_params(data, location),
             other => {
                 self.text_templates(data, location, name, other);
                 self.card_file(data, name);
@@ -454,22 +479,27 @@ impl<'l> Ctx<'l> {
         name: &str,
         format: ModelFormat,
         depth: u32,
-    ) {
+    ) -> Option<ModelFormat> {
         self.out.scanners.insert("compressed");
         if depth >= self.limits.max_archive_depth {
-            return self.limit(
+            self.limit(
                 location,
                 "max_archive_depth",
                 u64::from(self.limits.max_archive_depth),
             );
+            return None;
         }
         let Some(kind) = compress::sniff(data) else {
-            return self.unreadable(location, depth, format!("{format} stream not recognised"));
+            self.unreadable(location, depth, format!("{format} stream not recognised"));
+            return None;
         };
         let out = match compress::decompress(data, kind, &compress::Bound::from_limits(self.limits))
         {
             Ok(o) => o,
-            Err(e) => return self.unreadable(location, depth, e.to_string()),
+            Err(e) => {
+                self.unreadable(location, depth, e.to_string());
+                return None;
+            }
         };
         self.cut_short(
             location,
@@ -481,7 +511,7 @@ impl<'l> Ctx<'l> {
         );
         let inner_name = inner_name(name, kind);
         let member = location.member(&inner_name);
-        self.analyze(&out.data, &member, &inner_name, depth + 1, None);
+        Some(self.analyze(&out.data, &member, &inner_name, depth + 1, None))
     }
 
     /// Reports a decompression that stopped early: a bomb (unless its
@@ -1060,6 +1090,19 @@ impl AppendedZip {
             });
         }
     }
+}
+
+/// Pickle dialects told apart by what the stream imports: dill's
+/// reconstructors, or joblib's array wrappers.
+fn pickle_flavour(view: &PickleAnalysis) -> Option<ModelFormat> {
+    if view
+        .globals
+        .iter()
+        .any(|g| g.module == "dill" || g.module.starts_with("dill."))
+    {
+        return Some(ModelFormat::Dill);
+    }
+    (view.joblib_arrays > 0).then_some(ModelFormat::Joblib)
 }
 
 fn format_of_view(view: &ZipView) -> ModelFormat {

@@ -36,10 +36,12 @@ pub use rules::pmml::check_pmml;
 pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable};
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
+pub use rules::cntk::check_cntk;
 pub use rules::llamafile::{check_llamafile_args, native_executable as llamafile_executable};
 pub use rules::mar::{
     check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable,
 };
+pub use rules::mxnet::{check_mxnet_params, check_mxnet_symbol};
 pub use rules::nemo::{
     check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
 };
@@ -49,6 +51,7 @@ pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,
 };
+pub use rules::rds::check_rds;
 pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
@@ -56,3 +59,4 @@ pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsuppor
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};
+pub use rules::torch7::check_torch7;

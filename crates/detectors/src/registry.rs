@@ -9,6 +9,7 @@ use crate::rules::{
 };
 
 use crate::rules::onnx;
+use crate::rules::{cntk, mxnet, rds, torch7};
 use crate::rules::{llamafile, mar, nemo, oci};
 use crate::rules::{openvino, paddle, pmml, skops, xml};
 
@@ -156,6 +157,20 @@ static RULES: &[&RuleMeta] = &[
     &oci::oci002_blob_missing::RULE,
     &oci::oci003_document_unreadable::RULE,
     &oci::oci004_whiteout_hides_file::RULE,
+    &rds::rds001_promise_code::RULE,
+    &rds::rds002_closure_dangerous_call::RULE,
+    &rds::rds003_altrep_package_class::RULE,
+    &rds::rds004_trailing_data::RULE,
+    &torch7::t7001_serialised_function::RULE,
+    &torch7::t7002_unknown_class::RULE,
+    &torch7::t7003_trailing_data::RULE,
+    &cntk::cnt001_user_defined_function::RULE,
+    &cntk::cnt002_native_library_path::RULE,
+    &mxnet::mxn001_custom_op::RULE,
+    &mxnet::mxn002_unknown_op::RULE,
+    &mxnet::mxn003_attribute_payload::RULE,
+    &mxnet::mxn004_malformed::RULE,
+    &mxnet::mxn005_params_trailing_data::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -358,6 +373,20 @@ mod tests {
                 "OCI002 oci-blob-missing",
                 "OCI003 oci-document-unreadable",
                 "OCI004 oci-whiteout-hides-file",
+                "RDS001 r-promise-code",
+                "RDS002 r-closure-dangerous-call",
+                "RDS003 r-altrep-package-class",
+                "RDS004 r-trailing-data",
+                "T7001 lua-torch-serialised-function",
+                "T7002 lua-torch-unknown-class",
+                "T7003 lua-torch-trailing-data",
+                "CNT001 cntk-user-defined-function",
+                "CNT002 cntk-native-library-path",
+                "MXN001 mxnet-custom-op",
+                "MXN002 mxnet-unknown-op",
+                "MXN003 mxnet-attribute-payload",
+                "MXN004 mxnet-malformed",
+                "MXN005 mxnet-params-trailing-data",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

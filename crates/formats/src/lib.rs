@@ -39,8 +39,11 @@ pub mod pmml;
 pub mod skops;
 pub mod xml;
 
+pub mod cntk;
+pub mod mxnet;
 pub mod pickle;
 pub mod pymarshal;
+pub mod rds;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
@@ -49,6 +52,7 @@ pub mod template;
 pub mod tensorflow;
 pub mod tflite;
 pub mod torch;
+pub mod torch7;
 pub mod zip;
 
 pub use limits::Limits;

@@ -109,6 +109,18 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if data.get(4..8) == Some(b"TFL3") {
         return Sniffed::TfLite;
     }
+    if crate::rds::sniff_rds(data) {
+        return Sniffed::Rds;
+    }
+    if crate::rds::sniff_rdata(data) {
+        return Sniffed::RData;
+    }
+    if crate::mxnet::sniff_params(data) {
+        return Sniffed::MxnetParams;
+    }
+    if crate::cntk::sniff_legacy(data) {
+        return Sniffed::Cntk;
+    }
     if crate::tar::sniff(data) {
         return Sniffed::Tar;
     }
@@ -141,11 +153,18 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     // Protobuf has no magic: TensorFlow's messages are recognised by the
     // shape of their first fields (before pickles, whose opcodes never start
     // a TensorFlow message).
+    if crate::cntk::sniff(data) {
+        return Sniffed::Cntk;
+    }
     if let Some(kind) = crate::tensorflow::sniff(data) {
         return Sniffed::TensorFlow(kind);
     }
     if crate::onnx::sniff(data) {
         return Sniffed::Onnx;
+    }
+    // Torch7's first type tag (3 or 4, then index 1) is no pickle opcode.
+    if crate::torch7::sniff(data) {
+        return Sniffed::Torch7;
     }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
@@ -164,6 +183,9 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if matches!(first, Some(b'{') | Some(b'['))
         && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok()
     {
+        if crate::mxnet::sniff_symbol(data) {
+            return Sniffed::MxnetSymbol;
+        }
         return Sniffed::Json;
     }
     Sniffed::Unknown
@@ -186,5 +208,16 @@ mod tests {
         assert_eq!(sniff(b"# README\nhello"), Sniffed::Unknown);
         assert_eq!(sniff(b"{\"a\": 1}"), Sniffed::Json);
         assert_eq!(sniff(b"\x93NUMPY\x01\x00"), Sniffed::NumPy);
+        assert_eq!(sniff(b"X\n\0\0\0\x03\0\x04\x02\x02"), Sniffed::Rds);
+        assert_eq!(sniff(b"RDX3\nX\n\0\0\0\x03"), Sniffed::RData);
+        assert_eq!(sniff(b"B\0C\0N\0\0\0B\0V\0"), Sniffed::Cntk);
+        assert_eq!(
+            sniff(b"\x12\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+            Sniffed::MxnetParams
+        );
+        assert_eq!(
+            sniff(b"{\"nodes\": [{\"op\": \"null\", \"name\": \"x\", \"inputs\": []}]}"),
+            Sniffed::MxnetSymbol
+        );
     }
 }

@@ -252,7 +252,7 @@ pub static CATALOGUE: &[FormatInfo] = &[
         M::MxnetSymbol,
         "MXNet symbol graph",
         &["-symbol.json"],
-        "JSON with `nodes`, `arg_nodes` and `heads`",
+        "JSON object opening with a `nodes` list whose nodes have `op`, `name` and `inputs`",
     ),
     f(
         M::MxnetParams,
@@ -325,7 +325,7 @@ pub static CATALOGUE: &[FormatInfo] = &[
         M::Torch7,
         "Torch7 object",
         &[".t7", ".th"],
-        "Torch7 binary type tag and `torch.*Tensor` class names",
+        "first type tag (table, or torch object with `V 1` and a class name), binary or ASCII; `.t7` as a hint",
     ),
     f(
         M::Python,

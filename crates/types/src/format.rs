@@ -289,6 +289,14 @@ impl ModelFormat {
                 | ModelFormat::TorchServeMar
                 | ModelFormat::Llamafile
                 | ModelFormat::OciImage
+                | ModelFormat::Rds
+                | ModelFormat::RData
+                | ModelFormat::Torch7
+                | ModelFormat::Joblib
+                | ModelFormat::Dill
+                | ModelFormat::Cntk
+                | ModelFormat::MxnetSymbol
+                | ModelFormat::MxnetParams
         )
     }
 }

@@ -49,6 +49,14 @@ pub enum RuleFamily {
     Llamafile,
     /// `OCI`: OCI image layouts and `docker save` archives.
     Oci,
+    /// `RDS`: R serialisation (`saveRDS`, `save`).
+    RSerialisation,
+    /// `T7`: Lua Torch7 files.
+    Torch7,
+    /// `CNT`: Microsoft CNTK models.
+    Cntk,
+    /// `MXN`: Apache MXNet symbol graphs and parameters.
+    Mxnet,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -78,6 +86,10 @@ impl RuleFamily {
             RuleFamily::TorchServe => "MAR",
             RuleFamily::Llamafile => "LMF",
             RuleFamily::Oci => "OCI",
+            RuleFamily::RSerialisation => "RDS",
+            RuleFamily::Torch7 => "T7",
+            RuleFamily::Cntk => "CNT",
+            RuleFamily::Mxnet => "MXN",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -1,11 +1,13 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod cntk;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
 pub mod llamafile;
 pub mod mar;
+pub mod mxnet;
 pub mod nemo;
 pub mod numpy;
 pub mod oci;
@@ -18,8 +20,10 @@ pub mod xml;
 
 pub mod pickle;
 pub mod pytorch;
+pub mod rds;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
 pub mod tensorflow;
 pub mod tflite;
+pub mod torch7;

@@ -70,7 +70,8 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "mar" => &["torchserve_mar", "zip", "pytorch_zip", "torchscript"],
         "nemo" => &["nemo", "gzip", "tar"],
         "llamafile" => &["llamafile"],
-        "json" => &["json"],
+        "json" => &["json", "mxnet_symbol"],
+        "params" => &["mxnet_params"],
         "tflite" => &["tflite"],
         "msgpack" => &["unknown"],
         "txt" | "md" | "yaml" | "yml" | "toml" | "cfg" | "ini" => &["unknown", "json"],
@@ -90,6 +91,10 @@ fn expected(ext: &str) -> Option<&'static [&'static str]> {
         "pdparams" | "pdopt" => &["pickle"],
         // Top-level archives are sniffed as zip before their directory is read.
         "skops" => &["skops", "zip"],
+        // R compresses with gzip by default (bzip2 and xz on request).
+        "rds" => &["r_rds", "gzip", "bzip2", "xz"],
+        "rda" | "rdata" => &["r_rdata", "gzip", "bzip2", "xz"],
+        "t7" => &["torch7"],
         _ => return None,
     })
 }
