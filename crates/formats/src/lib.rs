@@ -22,6 +22,7 @@
 )]
 
 pub mod compress;
+mod flatbuf;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
