@@ -22,6 +22,8 @@
 )]
 
 pub mod compress;
+pub mod coreml;
+pub mod executorch;
 mod flatbuf;
 pub mod gguf;
 pub mod hdf5;
@@ -42,12 +44,14 @@ pub mod xml;
 
 pub mod pickle;
 pub mod pymarshal;
+pub mod rknn;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
 pub mod tar;
 pub mod template;
 pub mod tensorflow;
+pub mod tensorrt;
 pub mod tflite;
 pub mod torch;
 pub mod zip;

@@ -109,6 +109,15 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if data.get(4..8) == Some(b"TFL3") {
         return Sniffed::TfLite;
     }
+    if crate::executorch::sniff(data) {
+        return Sniffed::ExecuTorch;
+    }
+    if crate::tensorrt::sniff(data) {
+        return Sniffed::TensorRt;
+    }
+    if crate::rknn::sniff(data) {
+        return Sniffed::Rknn;
+    }
     if crate::tar::sniff(data) {
         return Sniffed::Tar;
     }
@@ -146,6 +155,11 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     }
     if crate::onnx::sniff(data) {
         return Sniffed::Onnx;
+    }
+    // Core ML has no magic either: a specification version, then only
+    // `Model` fields, one numbered 200 or above (never ONNX or TensorFlow).
+    if crate::coreml::sniff(data) {
+        return Sniffed::CoreMl;
     }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
