@@ -14,7 +14,11 @@ use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
+mod coreml;
+mod executorch;
+mod rknn;
 mod tensorflow;
+mod tensorrt;
 mod tflite;
 
 mod evidence;
@@ -303,6 +307,10 @@ impl<'l> Ctx<'l> {
             }
             // Markup in documentation (an HTML header in a README) is not an XML model.
             ModelFormat::Xml if xml::is_documentation_name(name) => ModelFormat::Unknown,
+            // Core ML has no magic: a damaged `.mlmodel` is still reported as one.
+            ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".mlmodel") => {
+                ModelFormat::CoreMl
+            }
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -389,6 +397,10 @@ impl<'l> Ctx<'l> {
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
             ModelFormat::TfLite => self.tflite(data, location),
+            ModelFormat::ExecuTorch => self.executorch(data, location, depth),
+            ModelFormat::TensorRt => self.tensorrt(data, location),
+            ModelFormat::Rknn => self.rknn(data, location),
+            ModelFormat::CoreMl => self.coreml(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
 
             ModelFormat::TfSavedModel

@@ -254,6 +254,10 @@ fn every_fuzz_target_has_a_corpus() {
         "skops_schema",
         "container_manifests",
         "container_engine",
+        "coreml",
+        "executorch",
+        "tensorrt",
+        "rknn",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

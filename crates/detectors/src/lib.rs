@@ -44,15 +44,21 @@ pub use rules::nemo::{
     check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
 };
 pub use rules::oci;
+pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
+pub use rules::executorch::{
+    check_executorch, program_unreadable as executorch_program_unreadable,
+};
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,
 };
+pub use rules::rknn::{check_rknn, model_unreadable as rknn_model_unreadable};
 pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
+pub use rules::tensorrt::{check_tensorrt, engine_unreadable as tensorrt_engine_unreadable};
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};

@@ -20,8 +20,9 @@ use crate::tensorflow::wire::{self, Field, Value};
 
 /// Nesting of models, networks and blocks followed.
 pub const MAX_DEPTH: u32 = 32;
-/// Protobuf fields visited per file.
-pub const MAX_FIELDS: u64 = 16_000_000;
+/// Protobuf fields visited per file (the walk only enters the messages
+/// above, never weights, so real models stay far below).
+pub const MAX_FIELDS: u64 = 2_000_000;
 /// Strings kept per list (features, metadata, blob files, op types, ...).
 pub const MAX_ITEMS: usize = 10_000;
 /// Bytes of one string kept in the view.

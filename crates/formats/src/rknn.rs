@@ -209,10 +209,10 @@ fn describe(view: &mut RknnView, value: &Value) {
             }
         }
     }
-    strings(view, value, "$", 0);
+    strings(view, value, "$");
 }
 
-fn strings(view: &mut RknnView, value: &Value, path: &str, depth: u32) {
+fn strings(view: &mut RknnView, value: &Value, path: &str) {
     if view.strings.len() >= MAX_ITEMS {
         if !view
             .limits_hit
@@ -223,17 +223,17 @@ fn strings(view: &mut RknnView, value: &Value, path: &str, depth: u32) {
         }
         return;
     }
-    // serde_json limits nesting to 128 while parsing.
+    // serde_json limits nesting to 128 while parsing, which bounds the recursion.
     match value {
         Value::String(s) if s.len() >= 8 => view.strings.push((path.to_string(), s.clone())),
         Value::Array(a) => {
             for v in a {
-                strings(view, v, path, depth.saturating_add(1));
+                strings(view, v, path);
             }
         }
         Value::Object(m) => {
             for (k, v) in m {
-                strings(view, v, &format!("{path}.{k}"), depth.saturating_add(1));
+                strings(view, v, &format!("{path}.{k}"));
             }
         }
         _ => {}

@@ -48,13 +48,14 @@ pub struct TensorRtView {
     pub libraries: Vec<EngineString>,
     /// Absolute file-system paths that are not libraries.
     pub paths: Vec<EngineString>,
-    /// Every printable run of at least 12 bytes, for the metadata rules.
-    pub texts: Vec<EngineString>,
+    /// Host executables embedded in the engine: (offset, kind). GPU
+    /// kernels (cubins, ELF files for `EM_CUDA`) are not listed.
+    pub executables: Vec<(u64, &'static str)>,
     pub limits_hit: Vec<(&'static str, u64)>,
 }
 
 pub fn sniff(data: &[u8]) -> bool {
-    data.starts_with(MAGIC) && data.len() >= 16
+    data.starts_with(MAGIC)
 }
 
 /// Plugin creators that ship with TensorRT's own plugin library
@@ -89,6 +90,7 @@ pub fn parse(data: &[u8]) -> Result<TensorRtView, TensorRtError> {
             .push(("max_tensorrt_scan_bytes", MAX_SCAN_BYTES));
     }
     let scanned = data.get(..end).unwrap_or_default();
+    view.executables = host_executables(scanned);
     let mut pos = 0usize;
     for run in scanned.split(|c| !(c.is_ascii_graphic() || *c == b' ')) {
         let offset = pos as u64;
@@ -101,6 +103,63 @@ pub fn parse(data: &[u8]) -> Result<TensorRtView, TensorRtError> {
         classify(&mut view, text, offset);
     }
     Ok(view)
+}
+
+/// Executables kept per engine.
+const MAX_EXECUTABLES: usize = 16;
+/// `e_machine` of the ELF files that hold CUDA kernels (cubins).
+const EM_CUDA: u16 = 190;
+
+/// ELF (other than CUDA cubins), PE and Mach-O headers inside `data`.
+pub fn host_executables(data: &[u8]) -> Vec<(u64, &'static str)> {
+    let mut out = Vec::new();
+    for (i, w) in data.windows(4).enumerate() {
+        if out.len() >= MAX_EXECUTABLES {
+            break;
+        }
+        let rest = data.get(i..).unwrap_or_default();
+        let kind = match w {
+            [0x7f, b'E', b'L', b'F'] => elf_kind(rest),
+            [b'M', b'Z', _, _] => pe_kind(rest),
+            [0xcf, 0xfa, 0xed, 0xfe] | [0xce, 0xfa, 0xed, 0xfe] => macho_kind(rest),
+            _ => None,
+        };
+        if let Some(k) = kind {
+            out.push((i as u64, k));
+        }
+    }
+    out
+}
+
+fn elf_kind(b: &[u8]) -> Option<&'static str> {
+    let class = *b.get(4)?;
+    let endian = *b.get(5)?;
+    if !matches!(class, 1 | 2) || !matches!(endian, 1 | 2) || *b.get(6)? != 1 {
+        return None;
+    }
+    let m = b.get(18..20)?;
+    let machine = if endian == 1 {
+        u16::from_le_bytes([*m.first()?, *m.get(1)?])
+    } else {
+        u16::from_be_bytes([*m.first()?, *m.get(1)?])
+    };
+    (machine != EM_CUDA).then_some("ELF executable or shared library")
+}
+
+fn pe_kind(b: &[u8]) -> Option<&'static str> {
+    let l = b.get(0x3c..0x40)?;
+    let lfanew = usize::try_from(u32::from_le_bytes(l.try_into().ok()?)).ok()?;
+    (lfanew < 4096 && b.get(lfanew..lfanew.checked_add(4)?)? == b"PE\0\0")
+        .then_some("PE (Windows) executable or DLL")
+}
+
+fn macho_kind(b: &[u8]) -> Option<&'static str> {
+    // Mach-O file types 1..=12 (object, executable, dylib, bundle, ...).
+    let t = b.get(12..16)?;
+    let filetype = u32::from_le_bytes(t.try_into().ok()?);
+    (1..=12)
+        .contains(&filetype)
+        .then_some("Mach-O executable or library")
 }
 
 fn push(list: &mut Vec<EngineString>, limits: &mut Vec<(&'static str, u64)>, s: EngineString) {
@@ -116,16 +175,6 @@ fn push(list: &mut Vec<EngineString>, limits: &mut Vec<(&'static str, u64)>, s: 
 
 fn classify(view: &mut TensorRtView, text: String, offset: u64) {
     let trimmed = text.trim();
-    if trimmed.len() >= 12 {
-        push(
-            &mut view.texts,
-            &mut view.limits_hit,
-            EngineString {
-                text: trimmed.to_string(),
-                offset,
-            },
-        );
-    }
     for token in trimmed.split([' ', '"', '\'', ',', ';', '=']) {
         if token.len() < MIN_RUN {
             continue;
@@ -213,6 +262,20 @@ mod tests {
         assert_eq!(v.libraries.len(), 2);
         assert_eq!(v.paths[0].text, "/etc/secret/conf");
         assert!(is_standard_plugin("GridAnchor_TRT"));
+    }
+
+    #[test]
+    fn host_executables_but_not_cubins() {
+        let mut elf = vec![0u8; 64];
+        elf[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
+        elf[18] = 62; // x86-64
+        let mut cubin = elf.clone();
+        cubin[18..20].copy_from_slice(&190u16.to_le_bytes());
+        let mut data = b"ftrt\0\0\0\0\0\0\0\0".to_vec();
+        data.extend(&cubin);
+        data.extend(&elf);
+        let v = parse(&data).unwrap();
+        assert_eq!(v.executables, [(76, "ELF executable or shared library")]);
     }
 
     #[test]

@@ -289,6 +289,10 @@ impl ModelFormat {
                 | ModelFormat::TorchServeMar
                 | ModelFormat::Llamafile
                 | ModelFormat::OciImage
+                | ModelFormat::ExecuTorch
+                | ModelFormat::TensorRt
+                | ModelFormat::Rknn
+                | ModelFormat::CoreMl
         )
     }
 }

@@ -49,6 +49,14 @@ pub enum RuleFamily {
     Llamafile,
     /// `OCI`: OCI image layouts and `docker save` archives.
     Oci,
+    /// `PTE`: ExecuTorch programs.
+    ExecuTorch,
+    /// `TRT`: TensorRT engines.
+    TensorRt,
+    /// `RKN`: Rockchip RKNN models.
+    Rknn,
+    /// `CML`: Core ML models.
+    CoreMl,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -78,6 +86,10 @@ impl RuleFamily {
             RuleFamily::TorchServe => "MAR",
             RuleFamily::Llamafile => "LMF",
             RuleFamily::Oci => "OCI",
+            RuleFamily::ExecuTorch => "PTE",
+            RuleFamily::TensorRt => "TRT",
+            RuleFamily::Rknn => "RKN",
+            RuleFamily::CoreMl => "CML",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -1,6 +1,8 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod coreml;
+pub mod executorch;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
@@ -18,8 +20,10 @@ pub mod xml;
 
 pub mod pickle;
 pub mod pytorch;
+pub mod rknn;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
 pub mod tensorflow;
+pub mod tensorrt;
 pub mod tflite;
