@@ -82,7 +82,7 @@ def coreml_fixtures():
     spec.description.metadata.shortDescription = "A 3->2 fully connected layer."
     spec.description.metadata.versionString = "1.0"
     spec.description.metadata.userDefined["com.github.apple.coremltools.version"] = ct.__version__
-    write("coreml/benign_neural_network.mlmodel", spec.SerializeToString())
+    write("coreml/benign_neural_network.mlmodel", spec.SerializeToString(deterministic=True))
 
     # A real ML Program saved as an .mlpackage directory (weights in a blob file).
     from coremltools.converters.mil import Builder as mb
@@ -111,10 +111,17 @@ def coreml_fixtures():
         items[f"00000000-0000-0000-0000-00000000000{i}"] = item
     m["itemInfoEntries"] = items
     for k, v in items.items():
-        if v["path"] == "model.mlmodel":
+        if v["path"].endswith("/model.mlmodel"):
             m["rootModelIdentifier"] = k
     with open(manifest_path, "w") as f:
         json.dump(m, f, indent=2, sort_keys=True)
+    # Protobuf maps serialise in hash order unless asked otherwise.
+    spec_path = os.path.join(pkg, "Data/com.apple.CoreML/model.mlmodel")
+    spec = Model_pb2.Model()
+    with open(spec_path, "rb") as f:
+        spec.ParseFromString(f.read())
+    with open(spec_path, "wb") as f:
+        f.write(spec.SerializeToString(deterministic=True))
     for dirpath, _, files in sorted(os.walk(pkg)):
         for name in sorted(files):
             rel = os.path.relpath(os.path.join(dirpath, name), ROOT)
@@ -129,7 +136,7 @@ def coreml_fixtures():
     spec.description.output.add().name = "y"
     spec.customModel.className = "SentraScanFixtureHelper"
     spec.customModel.description = "runs application code on load"
-    write("coreml/CML003_custom_model.mlmodel", spec.SerializeToString(), ("CML003", "HIGH"))
+    write("coreml/CML003_custom_model.mlmodel", spec.SerializeToString(deterministic=True), ("CML003", "HIGH"))
 
     # A custom layer inside a network.
     b = nn_builder()
@@ -141,7 +148,7 @@ def coreml_fixtures():
     )
     spec = b.spec
     spec.neuralNetwork.layers[-1].custom.className = "SentraScanCustomGeLU"
-    write("coreml/CML004_custom_layer.mlmodel", spec.SerializeToString(), ("CML004", "MEDIUM"))
+    write("coreml/CML004_custom_layer.mlmodel", spec.SerializeToString(deterministic=True), ("CML004", "MEDIUM"))
 
     # Pipelines of linked models: one outside the bundle, one inside.
     def linked(path, search):
@@ -153,7 +160,7 @@ def coreml_fixtures():
         sub.specificationVersion = 4
         sub.linkedModel.linkedModelFile.linkedModelFileName.defaultValue = path
         sub.linkedModel.linkedModelFile.linkedModelSearchPath.defaultValue = search
-        return spec.SerializeToString()
+        return spec.SerializeToString(deterministic=True)
 
     write(
         "coreml/CML005_linked_model_absolute_path.mlmodel",
@@ -178,18 +185,18 @@ def coreml_fixtures():
                         v.blobFileValue.fileName = "@model_path/../../../../etc/passwd"
                         replaced += 1
     assert replaced, "coremltools stored no weight in a blob file"
-    write("coreml/CML006_weight_path_escape.mlmodel", spec.SerializeToString(), ("CML006", "HIGH"))
+    write("coreml/CML006_weight_path_escape.mlmodel", spec.SerializeToString(deterministic=True), ("CML006", "HIGH"))
 
     b = nn_builder()
     spec = b.spec
     spec.description.metadata.userDefined["postprocess"] = (
         "__import__('os').system('echo sentrascan-fixture')"
     )
-    write("coreml/CML007_metadata_code.mlmodel", spec.SerializeToString(), ("CML007", "HIGH"))
+    write("coreml/CML007_metadata_code.mlmodel", spec.SerializeToString(deterministic=True), ("CML007", "HIGH"))
     b = nn_builder()
     spec = b.spec
     spec.description.metadata.shortDescription = "Labels: http://127.0.0.1:9/labels.txt"
-    write("coreml/CML008_metadata_url.mlmodel", spec.SerializeToString(), ("CML008", "LOW"))
+    write("coreml/CML008_metadata_url.mlmodel", spec.SerializeToString(deterministic=True), ("CML008", "LOW"))
 
     # A network whose only layer field runs past its message.
     key = lambda n, wt: varint((n << 3) | wt)
@@ -197,7 +204,7 @@ def coreml_fixtures():
     data = key(1, 0) + varint(4) + key(500, 2) + varint(len(bad_layer)) + bad_layer
     write("coreml/CML002_malformed_layer.mlmodel", data, ("CML002", "MEDIUM"))
 
-    good = nn_builder().spec.SerializeToString()
+    good = nn_builder().spec.SerializeToString(deterministic=True)
     write("coreml/CML001_truncated.mlmodel", good[: len(good) // 2], ("CML001", "MEDIUM"))
 
 
@@ -390,6 +397,63 @@ def executorch_fixtures():
     )
 
 
+# ---------------------------------------------------------------- PyTorch Mobile
+
+
+def ptl(operators):
+    """A `_save_for_lite_interpreter` archive: TorchScript code and
+    constants plus `bytecode.pkl` (bytecode version 8: per method, the
+    instructions, `(name, overload, num_args)` operators, constants, types
+    and register size). PyTorch is not installed here, so the archive is
+    assembled with zipfile and pickle (protocol 2, as torch writes it)."""
+    import io
+    import pickle
+    import zipfile
+
+    method = (
+        "__torch__.AddModule.forward",
+        (
+            ("instructions", (("STOREN", 1, 3), ("DROPR", 1, 0), ("MOVE", 2, 0), ("MOVE", 3, 0), ("LOADC", 0, 0), ("OP", 0, 0), ("RET", 0, 0))),
+            ("operators", tuple(operators)),
+            ("constants", (1,)),
+            ("types", ()),
+            ("register_size", 3),
+        ),
+        (("arguments", ()), ("returns", ())),
+    )
+    bytecode = pickle.dumps((8, method), protocol=2)
+    code = (
+        "class AddModule(Module):\n"
+        "  __parameters__ = []\n"
+        "  __buffers__ = []\n"
+        "  def forward(self: __torch__.AddModule,\n"
+        "    x: Tensor,\n"
+        "    y: Tensor) -> Tensor:\n"
+        "    return torch.add(x, y)\n"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        def add(name, data):
+            info = zipfile.ZipInfo("add_module/" + name, date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, data)
+        add("data.pkl", pickle.dumps({}, protocol=2))
+        add("code/__torch__.py", code)
+        add("constants.pkl", pickle.dumps((), protocol=2))
+        add("bytecode.pkl", bytecode)
+        add("extra/mobile_info.json", json.dumps({"model_name": "add_module"}))
+        add("version", "8\n")
+    return buf.getvalue()
+
+
+def mobile_fixtures():
+    write("pytorch_mobile/benign_add.ptl", ptl([("aten::add", "Tensor", 3)]))
+    write(
+        "pytorch_mobile/PTE008_custom_operator.ptl",
+        ptl([("aten::add", "Tensor", 3), ("sentrascan_fixture::run_shell", "", 1)]),
+        ("PTE008", "MEDIUM"),
+    )
+
+
 # ---------------------------------------------------------------- TensorRT
 
 
@@ -488,6 +552,7 @@ def rknn_fixtures():
 def main():
     coreml_fixtures()
     executorch_fixtures()
+    mobile_fixtures()
     tensorrt_fixtures()
     rknn_fixtures()
     with open(os.path.join(ROOT, "expected-runtimes.tsv"), "w") as f:

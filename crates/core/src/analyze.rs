@@ -16,6 +16,7 @@ use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
 mod coreml;
 mod executorch;
+mod mobile;
 mod rknn;
 mod tensorflow;
 mod tensorrt;
@@ -94,6 +95,7 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
     match format {
         ModelFormat::PytorchZip => "pytorch_zip",
         ModelFormat::TorchScript => "torchscript",
+        ModelFormat::PytorchMobile => "pytorch_mobile",
         ModelFormat::PytorchTar => "pytorch_tar",
         ModelFormat::PytorchLegacy => "pytorch_legacy",
         ModelFormat::SevenZip => "7z",
@@ -178,6 +180,7 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
 /// Refines a sniffed zip or pickle into the PyTorch format it really is.
 pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> ModelFormat {
     match sniffed {
+        Sniffed::Zip if view.is_some_and(torch::is_mobile_zip) => ModelFormat::PytorchMobile,
         Sniffed::Zip => match view.map(torch::classify_zip) {
             Some(ZipKind::Checkpoint { .. }) => ModelFormat::PytorchZip,
             Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
@@ -346,6 +349,9 @@ impl<'l> Ctx<'l> {
             | ModelFormat::Keras
             | ModelFormat::Skops
             | ModelFormat::TorchServeMar => {
+            | ModelFormat::Skops => {
+            | ModelFormat::PytorchMobile
+            | ModelFormat::Keras => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,
@@ -437,6 +443,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::Zip
                 | ModelFormat::PytorchZip
                 | ModelFormat::TorchScript
+                | ModelFormat::PytorchMobile
                 | ModelFormat::Keras
                 | ModelFormat::Skops
                 | ModelFormat::TorchServeMar
@@ -927,14 +934,21 @@ impl<'l> Ctx<'l> {
                         }
                         s => s,
                     };
+                    let bytecode = format == ModelFormat::PytorchMobile && rel == "bytecode.pkl";
                     if s == Sniffed::Pickle {
-                        if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
+                        if !torch::is_standard_pickle_member(rel)
+                            && !rel.ends_with(".debug_pkl")
+                            && !bytecode
+                        {
                             self.out.findings.push(
                                 rules::nonstandard_pickle_member(&member_loc, &entry.name)
                                     .scanner(scanner),
                             );
                         }
                         let view = self.pickle(&bytes, &member_loc, scanner);
+                        if bytecode {
+                            self.mobile_bytecode(&bytes, &member_loc);
+                        }
                         if rel == "data.pkl" {
                             declared.extend(rules::declared_storages(&view));
                             data_pkl = Some(member_loc.clone());
@@ -1075,6 +1089,9 @@ impl AppendedZip {
 }
 
 fn format_of_view(view: &ZipView) -> ModelFormat {
+    if torch::is_mobile_zip(view) {
+        return ModelFormat::PytorchMobile;
+    }
     match torch::classify_zip(view) {
         ZipKind::Checkpoint { .. } => ModelFormat::PytorchZip,
         ZipKind::TorchScript { .. } => ModelFormat::TorchScript,

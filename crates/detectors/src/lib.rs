@@ -45,6 +45,7 @@ pub use rules::nemo::{
 };
 pub use rules::oci;
 pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
+pub use rules::executorch::pte008_mobile_custom_operator::check as check_mobile_operators;
 pub use rules::executorch::{
     check_executorch, program_unreadable as executorch_program_unreadable,
 };

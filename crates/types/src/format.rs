@@ -290,6 +290,7 @@ impl ModelFormat {
                 | ModelFormat::Llamafile
                 | ModelFormat::OciImage
                 | ModelFormat::ExecuTorch
+                | ModelFormat::PytorchMobile
                 | ModelFormat::TensorRt
                 | ModelFormat::Rknn
                 | ModelFormat::CoreMl

@@ -1,4 +1,5 @@
-//! `PTE` rules: ExecuTorch programs. Operators outside ExecuTorch's kernel
+//! `PTE` rules: ExecuTorch programs and PyTorch Mobile (lite-interpreter)
+//! models. Operators outside ExecuTorch's kernel
 //! namespaces, delegates to backends that are not ExecuTorch's (opaque
 //! payloads), payloads that are not verified, executables riding in
 //! segments, and structure the runtime would read out of bounds.
@@ -10,6 +11,7 @@ pub mod pte004_custom_operator;
 pub mod pte005_unknown_backend;
 pub mod pte006_delegate_payload_unverified;
 pub mod pte007_embedded_executable;
+pub mod pte008_mobile_custom_operator;
 
 use std::collections::{BTreeMap, BTreeSet};
 
