@@ -487,7 +487,7 @@ def tensorrt_fixtures():
     write(
         "tensorrt/TRT003_plugin_library.engine",
         engine(*layers, b"/opt/sentrascan-fixture/libfixture_kernels.so"),
-        ("TRT003", "HIGH"),
+        ("TRT003", "MEDIUM"),
     )
     write(
         "tensorrt/TRT004_absolute_path.engine",

@@ -7,7 +7,7 @@ pub static RULE: RuleMeta = RuleMeta {
     code: "TRT003",
     name: "tensorrt-plugin-library",
     family: super::FAMILY,
-    default_severity: Severity::High,
+    default_severity: Severity::Medium,
     category: Category::ArbitraryCodeExecution,
     scanner: "tensorrt",
     cwe: Some("CWE-427"),
@@ -16,7 +16,9 @@ pub static RULE: RuleMeta = RuleMeta {
     summary: "The engine names a shared library (`lib*.so`, `*.dll`, `*.dylib`), the way version-compatible engines record plugin libraries to load.",
     remediation: "Check which library the engine asks for and where it is loaded from; do not allow engine host code from untrusted engines.",
     docs: r#"## What it does
-Reports each shared-library name or path found in the engine's strings.
+Reports each shared-library name or path found in the engine's strings. A
+string match, not proof that TensorRT will load it, hence MEDIUM (an
+embedded library itself is TRT006, HIGH).
 
 ## Why is this bad?
 Version-compatible and lean-runtime engines can record (and embed) plugin libraries that the runtime loads with `dlopen`/`LoadLibrary` when host code is allowed; a library name in an engine is native code the engine asks to run.
@@ -51,7 +53,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn high() {
+    fn medium() {
         let s = EngineString {
             text: "libx.so".into(),
             offset: 0,
