@@ -535,10 +535,8 @@ impl Parser {
             let obase = at(base, &f);
             for g in self.fields(op, obase, path) {
                 match (g.number, g.value) {
-                    (1, Value::Bytes(t)) => {
-                        if self.view.program_ops.len() < MAX_ITEMS {
-                            self.view.program_ops.insert(text(t));
-                        }
+                    (1, Value::Bytes(t)) if self.view.program_ops.len() < MAX_ITEMS => {
+                        self.view.program_ops.insert(text(t));
                     }
                     // inputs: map<string, Argument>; Argument.arguments → Binding.value (2).
                     (2, Value::Bytes(entry)) => {
@@ -624,17 +622,7 @@ mod tests {
     use super::*;
 
     fn key(n: u32, wt: u8) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut v = (u64::from(n) << 3) | u64::from(wt);
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                return out;
-            }
-            out.push(b | 0x80);
-        }
+        varint(((n as usize) << 3) | usize::from(wt))
     }
 
     fn bytes_field(n: u32, b: &[u8]) -> Vec<u8> {

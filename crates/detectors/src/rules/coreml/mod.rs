@@ -15,7 +15,7 @@ pub mod cml008_metadata_external_url;
 use sentrascan_formats::coreml::{CoreMlView, path_escape};
 use sentrascan_types::{Finding, Location, RuleFamily};
 
-use crate::rules::safetensors::metadata_payloads::{MetadataText, Text};
+use crate::rules::safetensors::metadata_payloads::MetadataText;
 
 pub use cml001_model_unreadable::finding as model_unreadable;
 
@@ -43,16 +43,7 @@ pub fn check_coreml(view: &CoreMlView, location: &Location, out: &mut Vec<Findin
             out.push(cml006_weight_path_escape::finding(location, b, why));
         }
     }
-    let texts: Vec<MetadataText<'_>> = view
-        .metadata
-        .iter()
-        .map(|(key, value)| MetadataText {
-            key,
-            text: Text::Str(value),
-            offset: 0,
-            in_vocabulary: false,
-        })
-        .collect();
+    let texts = MetadataText::pairs(&view.metadata, 0);
     cml007_metadata_code::check(&texts, location, out);
     cml008_metadata_external_url::check(&texts, location, out);
 }
@@ -60,32 +51,21 @@ pub fn check_coreml(view: &CoreMlView, location: &Location, out: &mut Vec<Findin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::safetensors::tests::{codes, fixture, manifest_in};
+    use crate::rules::safetensors::tests::assert_family_manifest;
     use sentrascan_formats::coreml;
 
     /// Every fixture gives exactly the `CML` findings its manifest lines list.
     #[test]
     fn fixtures_match_the_manifest() {
-        for (file, expected) in manifest_in("expected-runtimes.tsv", "coreml/") {
-            if !file.ends_with(".mlmodel") {
-                continue; // the other files of an `.mlpackage`
-            }
-            let data = fixture(&file);
-            let location = Location::file(&file);
-            let mut out = Vec::new();
-            match coreml::parse(&data) {
-                Ok(view) => check_coreml(&view, &location, &mut out),
-                Err(e) => out.push(model_unreadable(&location, &e)),
-            }
-            let mut expected: Vec<_> = expected
-                .into_iter()
-                .filter(|(r, _)| r.starts_with("CML"))
-                .collect();
-            expected.sort();
-            expected.dedup();
-            let mut got = codes(&out);
-            got.dedup();
-            assert_eq!(got, expected, "{file}: {out:#?}");
-        }
+        assert_family_manifest(
+            "expected-runtimes.tsv",
+            "coreml/",
+            "CML",
+            |f| f.ends_with(".mlmodel"),
+            |data, location, out| match coreml::parse(data) {
+                Ok(view) => check_coreml(&view, location, out),
+                Err(e) => out.push(model_unreadable(location, &e)),
+            },
+        );
     }
 }

@@ -113,30 +113,22 @@ fn described(rule: &RuleMeta, location: &Location, anomaly: &ExecuTorchAnomaly) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::safetensors::tests::{codes, fixture, manifest_in};
+    use crate::rules::safetensors::tests::assert_family_manifest;
     use sentrascan_formats::executorch;
 
     /// Every fixture gives exactly the `PTE` findings its manifest lines list.
     #[test]
     fn fixtures_match_the_manifest() {
-        for (file, expected) in manifest_in("expected-runtimes.tsv", "executorch/") {
-            let data = fixture(&file);
-            let location = Location::file(&file);
-            let mut out = Vec::new();
-            match executorch::parse(&data) {
-                Ok(view) => check_executorch(&view, &data, &location, &mut out),
-                Err(e) => out.push(program_unreadable(&location, &e)),
-            }
-            let mut expected: Vec<_> = expected
-                .into_iter()
-                .filter(|(r, _)| r.starts_with("PTE"))
-                .collect();
-            expected.sort();
-            expected.dedup();
-            let mut got = codes(&out);
-            got.dedup();
-            assert_eq!(got, expected, "{file}: {out:#?}");
-        }
+        assert_family_manifest(
+            "expected-runtimes.tsv",
+            "executorch/",
+            "PTE",
+            |_| true,
+            |data, location, out| match executorch::parse(data) {
+                Ok(view) => check_executorch(&view, data, location, out),
+                Err(e) => out.push(program_unreadable(location, &e)),
+            },
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod rkn004_metadata_external_url;
 use sentrascan_formats::rknn::{RknnView, is_standard_op};
 use sentrascan_types::{Finding, Location, RuleFamily};
 
-use crate::rules::safetensors::metadata_payloads::{MetadataText, Text};
+use crate::rules::safetensors::metadata_payloads::MetadataText;
 
 pub use rkn001_model_unreadable::finding as model_unreadable;
 
@@ -29,16 +29,7 @@ pub fn check_rknn(view: &RknnView, location: &Location, out: &mut Vec<Finding>) 
             ));
         }
     }
-    let texts: Vec<MetadataText<'_>> = view
-        .strings
-        .iter()
-        .map(|(key, value)| MetadataText {
-            key,
-            text: Text::Str(value),
-            offset: view.json_offset,
-            in_vocabulary: false,
-        })
-        .collect();
+    let texts = MetadataText::pairs(&view.strings, view.json_offset);
     rkn003_metadata_code::check(&texts, location, out);
     rkn004_metadata_external_url::check(&texts, location, out);
 }
@@ -46,29 +37,21 @@ pub fn check_rknn(view: &RknnView, location: &Location, out: &mut Vec<Finding>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::safetensors::tests::{codes, fixture, manifest_in};
+    use crate::rules::safetensors::tests::assert_family_manifest;
     use sentrascan_formats::rknn;
 
     /// Every fixture gives exactly the `RKN` findings its manifest lines list.
     #[test]
     fn fixtures_match_the_manifest() {
-        for (file, expected) in manifest_in("expected-runtimes.tsv", "rknn/") {
-            let data = fixture(&file);
-            let location = Location::file(&file);
-            let mut out = Vec::new();
-            match rknn::parse(&data) {
-                Ok(view) => check_rknn(&view, &location, &mut out),
-                Err(e) => out.push(model_unreadable(&location, &e)),
-            }
-            let mut expected: Vec<_> = expected
-                .into_iter()
-                .filter(|(r, _)| r.starts_with("RKN"))
-                .collect();
-            expected.sort();
-            expected.dedup();
-            let mut got = codes(&out);
-            got.dedup();
-            assert_eq!(got, expected, "{file}: {out:#?}");
-        }
+        assert_family_manifest(
+            "expected-runtimes.tsv",
+            "rknn/",
+            "RKN",
+            |_| true,
+            |data, location, out| match rknn::parse(data) {
+                Ok(view) => check_rknn(&view, location, out),
+                Err(e) => out.push(model_unreadable(location, &e)),
+            },
+        );
     }
 }

@@ -60,7 +60,7 @@ mod tests {
         };
         assert_eq!(
             finding(&Location::file("m.engine"), &s).severity,
-            Severity::High
+            Severity::Medium
         );
     }
 }
