@@ -346,12 +346,11 @@ impl<'l> Ctx<'l> {
             ModelFormat::Zip
             | ModelFormat::PytorchZip
             | ModelFormat::TorchScript
+            | ModelFormat::PytorchMobile
             | ModelFormat::Keras
             | ModelFormat::Skops
             | ModelFormat::TorchServeMar => {
             | ModelFormat::Skops => {
-            | ModelFormat::PytorchMobile
-            | ModelFormat::Keras => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,

@@ -12,6 +12,7 @@ use crate::rules::onnx;
 use crate::rules::{llamafile, mar, nemo, oci};
 use crate::rules::{openvino, paddle, pmml, skops, xml};
 use crate::rules::{coreml, executorch, rknn, tensorrt};
+use crate::rules::{openvino, paddle, pmml, skops, xml};
 
 static RULES: &[&RuleMeta] = &[
     &pickle::pkl001_dangerous_global::RULE,
