@@ -350,7 +350,6 @@ impl<'l> Ctx<'l> {
             | ModelFormat::Keras
             | ModelFormat::Skops
             | ModelFormat::TorchServeMar => {
-            | ModelFormat::Skops => {
                 if depth >= self.limits.max_archive_depth {
                     self.limit(
                         location,

@@ -36,6 +36,11 @@ pub use rules::pmml::check_pmml;
 pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable};
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
+pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
+pub use rules::executorch::pte008_mobile_custom_operator::check as check_mobile_operators;
+pub use rules::executorch::{
+    check_executorch, program_unreadable as executorch_program_unreadable,
+};
 pub use rules::llamafile::{check_llamafile_args, native_executable as llamafile_executable};
 pub use rules::mar::{
     check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable,
@@ -44,11 +49,6 @@ pub use rules::nemo::{
     check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
 };
 pub use rules::oci;
-pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
-pub use rules::executorch::pte008_mobile_custom_operator::check as check_mobile_operators;
-pub use rules::executorch::{
-    check_executorch, program_unreadable as executorch_program_unreadable,
-};
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,

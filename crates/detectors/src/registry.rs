@@ -9,9 +9,8 @@ use crate::rules::{
 };
 
 use crate::rules::onnx;
-use crate::rules::{llamafile, mar, nemo, oci};
-use crate::rules::{openvino, paddle, pmml, skops, xml};
 use crate::rules::{coreml, executorch, rknn, tensorrt};
+use crate::rules::{llamafile, mar, nemo, oci};
 use crate::rules::{openvino, paddle, pmml, skops, xml};
 
 static RULES: &[&RuleMeta] = &[
