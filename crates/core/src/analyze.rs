@@ -14,7 +14,12 @@ use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
+mod coreml;
+mod executorch;
+mod mobile;
+mod rknn;
 mod tensorflow;
+mod tensorrt;
 mod tflite;
 
 mod evidence;
@@ -94,6 +99,7 @@ pub(crate) fn scanner_of(format: ModelFormat) -> &'static str {
     match format {
         ModelFormat::PytorchZip => "pytorch_zip",
         ModelFormat::TorchScript => "torchscript",
+        ModelFormat::PytorchMobile => "pytorch_mobile",
         ModelFormat::PytorchTar => "pytorch_tar",
         ModelFormat::PytorchLegacy => "pytorch_legacy",
         ModelFormat::SevenZip => "7z",
@@ -178,6 +184,7 @@ pub(crate) fn format_of(s: Sniffed) -> ModelFormat {
 /// Refines a sniffed zip or pickle into the PyTorch format it really is.
 pub(crate) fn refine(data: &[u8], sniffed: Sniffed, view: Option<&ZipView>) -> ModelFormat {
     match sniffed {
+        Sniffed::Zip if view.is_some_and(torch::is_mobile_zip) => ModelFormat::PytorchMobile,
         Sniffed::Zip => match view.map(torch::classify_zip) {
             Some(ZipKind::Checkpoint { .. }) => ModelFormat::PytorchZip,
             Some(ZipKind::TorchScript { .. }) => ModelFormat::TorchScript,
@@ -315,6 +322,10 @@ impl<'l> Ctx<'l> {
             ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".t7") => {
                 ModelFormat::Torch7
             }
+            // Core ML has no magic: a damaged `.mlmodel` is still reported as one.
+            ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".mlmodel") => {
+                ModelFormat::CoreMl
+            }
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -348,6 +359,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::Zip
             | ModelFormat::PytorchZip
             | ModelFormat::TorchScript
+            | ModelFormat::PytorchMobile
             | ModelFormat::Keras
             | ModelFormat::Skops
             | ModelFormat::TorchServeMar => {
@@ -409,6 +421,10 @@ impl<'l> Ctx<'l> {
             ModelFormat::SafeTensors => self.safetensors(data, location),
             ModelFormat::Gguf => self.gguf(data, location),
             ModelFormat::TfLite => self.tflite(data, location),
+            ModelFormat::ExecuTorch => self.executorch(data, location, depth),
+            ModelFormat::TensorRt => self.tensorrt(data, location),
+            ModelFormat::Rknn => self.rknn(data, location),
+            ModelFormat::CoreMl => self.coreml(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
 
             ModelFormat::TfSavedModel
@@ -450,6 +466,7 @@ impl<'l> Ctx<'l> {
             ModelFormat::Zip
                 | ModelFormat::PytorchZip
                 | ModelFormat::TorchScript
+                | ModelFormat::PytorchMobile
                 | ModelFormat::Keras
                 | ModelFormat::Skops
                 | ModelFormat::TorchServeMar
@@ -945,14 +962,21 @@ impl<'l> Ctx<'l> {
                         }
                         s => s,
                     };
+                    let bytecode = format == ModelFormat::PytorchMobile && rel == "bytecode.pkl";
                     if s == Sniffed::Pickle {
-                        if !torch::is_standard_pickle_member(rel) && !rel.ends_with(".debug_pkl") {
+                        if !torch::is_standard_pickle_member(rel)
+                            && !rel.ends_with(".debug_pkl")
+                            && !bytecode
+                        {
                             self.out.findings.push(
                                 rules::nonstandard_pickle_member(&member_loc, &entry.name)
                                     .scanner(scanner),
                             );
                         }
                         let view = self.pickle(&bytes, &member_loc, scanner);
+                        if bytecode {
+                            self.mobile_bytecode(&bytes, &member_loc);
+                        }
                         if rel == "data.pkl" {
                             declared.extend(rules::declared_storages(&view));
                             data_pkl = Some(member_loc.clone());
@@ -1106,6 +1130,9 @@ fn pickle_flavour(view: &PickleAnalysis) -> Option<ModelFormat> {
 }
 
 fn format_of_view(view: &ZipView) -> ModelFormat {
+    if torch::is_mobile_zip(view) {
+        return ModelFormat::PytorchMobile;
+    }
     match torch::classify_zip(view) {
         ZipKind::Checkpoint { .. } => ModelFormat::PytorchZip,
         ZipKind::TorchScript { .. } => ModelFormat::TorchScript,

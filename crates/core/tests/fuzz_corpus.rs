@@ -258,6 +258,10 @@ fn every_fuzz_target_has_a_corpus() {
         "torch7",
         "cntk",
         "mxnet",
+        "coreml",
+        "executorch",
+        "tensorrt",
+        "rknn",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -37,6 +37,11 @@ pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
 pub use rules::cntk::check_cntk;
+pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
+pub use rules::executorch::pte008_mobile_custom_operator::check as check_mobile_operators;
+pub use rules::executorch::{
+    check_executorch, program_unreadable as executorch_program_unreadable,
+};
 pub use rules::llamafile::{check_llamafile_args, native_executable as llamafile_executable};
 pub use rules::mar::{
     check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable,
@@ -52,11 +57,13 @@ pub use rules::pytorch::{
     nonstandard_pickle_member,
 };
 pub use rules::rds::check_rds;
+pub use rules::rknn::{check_rknn, model_unreadable as rknn_model_unreadable};
 pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
+pub use rules::tensorrt::{check_tensorrt, engine_unreadable as tensorrt_engine_unreadable};
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};
 pub use rules::torch7::check_torch7;

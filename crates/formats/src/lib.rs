@@ -22,6 +22,9 @@
 )]
 
 pub mod compress;
+pub mod coreml;
+pub mod executorch;
+mod flatbuf;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
@@ -44,12 +47,14 @@ pub mod mxnet;
 pub mod pickle;
 pub mod pymarshal;
 pub mod rds;
+pub mod rknn;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;
 pub mod tar;
 pub mod template;
 pub mod tensorflow;
+pub mod tensorrt;
 pub mod tflite;
 pub mod torch;
 pub mod torch7;

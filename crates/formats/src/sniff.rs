@@ -121,6 +121,15 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::cntk::sniff_legacy(data) {
         return Sniffed::Cntk;
     }
+    if crate::executorch::sniff(data) {
+        return Sniffed::ExecuTorch;
+    }
+    if crate::tensorrt::sniff(data) {
+        return Sniffed::TensorRt;
+    }
+    if crate::rknn::sniff(data) {
+        return Sniffed::Rknn;
+    }
     if crate::tar::sniff(data) {
         return Sniffed::Tar;
     }
@@ -165,6 +174,11 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     // Torch7's first type tag (3 or 4, then index 1) is no pickle opcode.
     if crate::torch7::sniff(data) {
         return Sniffed::Torch7;
+    }
+    // Core ML has no magic either: a specification version, then only
+    // `Model` fields, one numbered 200 or above (never ONNX or TensorFlow).
+    if crate::coreml::sniff(data) {
+        return Sniffed::CoreMl;
     }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;

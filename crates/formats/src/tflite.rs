@@ -23,6 +23,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::flatbuf::FbError;
+use crate::flatbuf::{Fb, FbResult, Table};
+
 /// File identifier of a TFLite model, at bytes 4..8.
 pub const IDENTIFIER: &[u8; 4] = b"TFL3";
 /// File identifier of the TFLite Support metadata flatbuffer.
@@ -44,6 +47,13 @@ pub const MAX_ELEMENTS: u64 = 64_000_000;
 pub const MAX_STRING_BYTES: u64 = 64 << 20;
 /// Bytes of one metadata buffer copied into the view.
 pub const MAX_METADATA_BYTES: u64 = 16 << 20;
+/// Budgets (and the limit names reported when they run out) of a TFLite read.
+const TFLITE_BUDGETS: crate::flatbuf::Budgets = crate::flatbuf::Budgets {
+    max_elements: MAX_ELEMENTS,
+    elements_limit: "max_tflite_elements",
+    max_string_bytes: MAX_STRING_BYTES,
+    string_bytes_limit: "max_tflite_string_bytes",
+};
 /// Anomalies kept before the parser records a limit instead.
 pub const MAX_ANOMALIES: usize = 10_000;
 
@@ -60,36 +70,6 @@ pub enum TfLiteError {
     BadIdentifier { found: String },
     #[error("root table cannot be read: {0}")]
     Root(FbError),
-}
-
-/// A flatbuffer structure that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum FbError {
-    #[error("{what} at offset {offset:#x} runs past the end of the {len}-byte buffer")]
-    OutOfBounds {
-        what: &'static str,
-        offset: u64,
-        len: u64,
-    },
-    #[error("{what} at offset {offset:#x}: offset arithmetic overflows")]
-    Overflow { what: &'static str, offset: u64 },
-    #[error("vtable of the table at {table:#x} is malformed ({reason})")]
-    BadVtable { table: u64, reason: &'static str },
-    #[error("string at offset {offset:#x} lacks its NUL terminator")]
-    Unterminated { offset: u64 },
-}
-
-impl FbError {
-    /// File offset of the bad structure.
-    pub fn offset(&self) -> u64 {
-        match self {
-            FbError::OutOfBounds { offset, .. }
-            | FbError::Overflow { offset, .. }
-            | FbError::Unterminated { offset } => *offset,
-            FbError::BadVtable { table, .. } => *table,
-        }
-    }
 }
 
 /// Something the runtime would reject or read out of bounds.
@@ -362,7 +342,7 @@ pub fn parse(data: &[u8]) -> Result<TfLiteView, TfLiteError> {
             found: String::from_utf8_lossy(found).into_owned(),
         });
     }
-    let mut fb = Fb::new(data);
+    let mut fb = Fb::new(data, TFLITE_BUDGETS);
     let root = fb.root().map_err(TfLiteError::Root)?;
     let mut p = Parser {
         fb,
@@ -378,246 +358,6 @@ pub fn parse(data: &[u8]) -> Result<TfLiteView, TfLiteError> {
     p.model(root);
     p.finish();
     Ok(p.view)
-}
-
-/// A table's position and its vtable, both checked.
-#[derive(Debug, Clone, Copy)]
-struct Table {
-    pos: usize,
-    vtable: usize,
-    vtable_len: usize,
-    table_len: usize,
-}
-
-/// Checked reads over one flatbuffer, with the work budgets.
-struct Fb<'a> {
-    data: &'a [u8],
-    elements: u64,
-    string_bytes: u64,
-    high_water: usize,
-    /// Set when a budget ran out: (limit, value).
-    exhausted: Option<(&'static str, u64)>,
-}
-
-type FbResult<T> = Result<T, FbError>;
-
-impl<'a> Fb<'a> {
-    fn new(data: &'a [u8]) -> Self {
-        Fb {
-            data,
-            elements: 0,
-            string_bytes: 0,
-            high_water: 0,
-            exhausted: None,
-        }
-    }
-
-    fn bytes(&mut self, what: &'static str, pos: usize, n: usize) -> FbResult<&'a [u8]> {
-        let end = pos.checked_add(n).ok_or(FbError::Overflow {
-            what,
-            offset: pos as u64,
-        })?;
-        let b = self.data.get(pos..end).ok_or(FbError::OutOfBounds {
-            what,
-            offset: pos as u64,
-            len: self.data.len() as u64,
-        })?;
-        self.high_water = self.high_water.max(end);
-        Ok(b)
-    }
-
-    fn u16(&mut self, what: &'static str, pos: usize) -> FbResult<u16> {
-        let b = self.bytes(what, pos, 2)?;
-        Ok(u16::from_le_bytes(b.try_into().unwrap_or([0; 2])))
-    }
-
-    fn u32(&mut self, what: &'static str, pos: usize) -> FbResult<u32> {
-        let b = self.bytes(what, pos, 4)?;
-        Ok(u32::from_le_bytes(b.try_into().unwrap_or([0; 4])))
-    }
-
-    fn u64(&mut self, what: &'static str, pos: usize) -> FbResult<u64> {
-        let b = self.bytes(what, pos, 8)?;
-        Ok(u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
-    }
-
-    /// Counts `n` elements against the budget; false once it is spent.
-    fn spend(&mut self, n: u64) -> bool {
-        if self.exhausted.is_some() {
-            return false;
-        }
-        match self.elements.checked_add(n) {
-            Some(e) if e <= MAX_ELEMENTS => {
-                self.elements = e;
-                true
-            }
-            _ => {
-                self.exhausted = Some(("max_tflite_elements", MAX_ELEMENTS));
-                false
-            }
-        }
-    }
-
-    /// Follows the uoffset stored at `pos`.
-    fn follow(&mut self, what: &'static str, pos: usize) -> FbResult<usize> {
-        let off = self.u32(what, pos)?;
-        let off = usize::try_from(off).map_err(|_| FbError::Overflow {
-            what,
-            offset: pos as u64,
-        })?;
-        pos.checked_add(off).ok_or(FbError::Overflow {
-            what,
-            offset: pos as u64,
-        })
-    }
-
-    fn root(&mut self) -> FbResult<Table> {
-        let pos = self.follow("root offset", 0)?;
-        self.table(pos)
-    }
-
-    fn table(&mut self, pos: usize) -> FbResult<Table> {
-        let bad = |reason| FbError::BadVtable {
-            table: pos as u64,
-            reason,
-        };
-        let b = self.bytes("table", pos, 4)?;
-        let soffset = i32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
-        // The vtable is at `pos - soffset`.
-        let vtable = i64::try_from(pos)
-            .ok()
-            .and_then(|p| p.checked_sub(i64::from(soffset)))
-            .and_then(|v| usize::try_from(v).ok())
-            .ok_or(bad("vtable offset points before the buffer"))?;
-        let vtable_len = usize::from(self.u16("vtable", vtable)?);
-        let table_len = usize::from(self.u16("vtable", vtable.saturating_add(2))?);
-        if vtable_len < 4 || vtable_len % 2 != 0 {
-            return Err(bad("vtable size is not an even number of at least 4"));
-        }
-        if table_len < 4 {
-            return Err(bad("table size is below 4"));
-        }
-        self.bytes("vtable", vtable, vtable_len)?;
-        self.bytes("table", pos, table_len)?;
-        Ok(Table {
-            pos,
-            vtable,
-            vtable_len,
-            table_len,
-        })
-    }
-
-    /// Position of field `slot` of `t` holding `size` bytes, if present.
-    fn field(&mut self, t: Table, slot: usize, size: usize) -> FbResult<Option<usize>> {
-        let entry = slot.checked_mul(2).and_then(|s| s.checked_add(4));
-        let Some(entry) = entry.filter(|e| e.saturating_add(2) <= t.vtable_len) else {
-            return Ok(None);
-        };
-        let voff = usize::from(self.u16("vtable", t.vtable.saturating_add(entry))?);
-        if voff == 0 {
-            return Ok(None);
-        }
-        if voff.saturating_add(size) > t.table_len {
-            return Err(FbError::BadVtable {
-                table: t.pos as u64,
-                reason: "field lies outside its table",
-            });
-        }
-        Ok(t.pos.checked_add(voff))
-    }
-
-    fn scalar_u8(&mut self, t: Table, slot: usize) -> FbResult<Option<u8>> {
-        match self.field(t, slot, 1)? {
-            Some(p) => Ok(self.bytes("field", p, 1)?.first().copied()),
-            None => Ok(None),
-        }
-    }
-
-    fn scalar_u32(&mut self, t: Table, slot: usize) -> FbResult<Option<u32>> {
-        match self.field(t, slot, 4)? {
-            Some(p) => self.u32("field", p).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    fn scalar_u64(&mut self, t: Table, slot: usize) -> FbResult<Option<u64>> {
-        match self.field(t, slot, 8)? {
-            Some(p) => self.u64("field", p).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// The vector referenced by field `slot`: (first element, length),
-    /// checked to fit `elem` bytes per element.
-    fn vector(&mut self, t: Table, slot: usize, elem: usize) -> FbResult<Option<(usize, u64)>> {
-        let Some(p) = self.field(t, slot, 4)? else {
-            return Ok(None);
-        };
-        let at = self.follow("vector offset", p)?;
-        let len = self.u32("vector length", at)?;
-        let start = at.checked_add(4).ok_or(FbError::Overflow {
-            what: "vector",
-            offset: at as u64,
-        })?;
-        let bytes = usize::try_from(len)
-            .ok()
-            .and_then(|l| l.checked_mul(elem))
-            .ok_or(FbError::Overflow {
-                what: "vector",
-                offset: at as u64,
-            })?;
-        self.bytes("vector", start, bytes)?;
-        Ok(Some((start, u64::from(len))))
-    }
-
-    /// Element `i` of a vector of tables starting at `start`.
-    fn table_at(&mut self, start: usize, i: u64) -> FbResult<Table> {
-        let p = usize::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_mul(4))
-            .and_then(|o| start.checked_add(o))
-            .ok_or(FbError::Overflow {
-                what: "vector element",
-                offset: start as u64,
-            })?;
-        let at = self.follow("table offset", p)?;
-        self.table(at)
-    }
-
-    /// The string referenced by a uoffset at `p`, copied within the budget.
-    fn string_at(&mut self, p: usize) -> FbResult<Option<(String, usize)>> {
-        let at = self.follow("string offset", p)?;
-        let len = self.u32("string length", at)?;
-        let start = at.saturating_add(4);
-        let n = usize::try_from(len).map_err(|_| FbError::Overflow {
-            what: "string",
-            offset: at as u64,
-        })?;
-        let b = self.bytes("string", start, n)?;
-        let nul = start.checked_add(n).ok_or(FbError::Overflow {
-            what: "string",
-            offset: at as u64,
-        })?;
-        if self.bytes("string terminator", nul, 1)? != [0] {
-            return Err(FbError::Unterminated { offset: at as u64 });
-        }
-        match self.string_bytes.checked_add(u64::from(len)) {
-            Some(total) if total <= MAX_STRING_BYTES => self.string_bytes = total,
-            _ => {
-                self.exhausted
-                    .get_or_insert(("max_tflite_string_bytes", MAX_STRING_BYTES));
-                return Ok(None);
-            }
-        }
-        Ok(Some((String::from_utf8_lossy(b).into_owned(), at)))
-    }
-
-    fn string(&mut self, t: Table, slot: usize) -> FbResult<Option<String>> {
-        match self.field(t, slot, 4)? {
-            Some(p) => Ok(self.string_at(p)?.map(|(s, _)| s)),
-            None => Ok(None),
-        }
-    }
 }
 
 struct Parser<'a> {
@@ -1288,7 +1028,7 @@ fn support_metadata(data: &[u8]) -> SupportMetadata {
         });
         return out;
     }
-    let mut fb = Fb::new(data);
+    let mut fb = Fb::new(data, TFLITE_BUDGETS);
     let r = (|| -> FbResult<()> {
         let root = fb.root()?;
         for (s, name) in slot::MM_STRINGS {
@@ -1681,7 +1421,7 @@ mod tests {
     #[test]
     fn overlapping_external_buffers() {
         let mut p = Parser {
-            fb: Fb::new(&[]),
+            fb: Fb::new(&[], TFLITE_BUDGETS),
             view: TfLiteView {
                 file_len: 1000,
                 buffers: vec![

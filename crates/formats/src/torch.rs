@@ -50,6 +50,50 @@ pub fn classify_zip(view: &ZipView) -> ZipKind {
     }
 }
 
+/// True when a PyTorch archive also carries lite-interpreter bytecode
+/// (`<prefix>/bytecode.pkl`, written by `_save_for_lite_interpreter`): a
+/// PyTorch Mobile `.ptl` model.
+pub fn is_mobile_zip(view: &ZipView) -> bool {
+    match classify_zip(view) {
+        ZipKind::Checkpoint { prefix } | ZipKind::TorchScript { prefix } => {
+            let name = format!("{prefix}/bytecode.pkl");
+            view.entries.iter().any(|e| e.name == name)
+        }
+        ZipKind::Other => false,
+    }
+}
+
+/// Operators named by a lite-interpreter `bytecode.pkl`: the strings of the
+/// pickle that have the `namespace::name` shape of an operator (each
+/// method's `operators` tuple holds `(name, overload, num_args)`), sorted,
+/// deduplicated, at most [`MAX_MOBILE_OPERATORS`].
+pub fn mobile_operators(data: &[u8], limits: &Limits) -> Vec<String> {
+    let mut ops: Vec<String> = collect_strings(data, 0, data.len(), limits)
+        .into_iter()
+        .filter(|s| is_operator_name(s))
+        .collect();
+    ops.sort();
+    ops.dedup();
+    ops.truncate(MAX_MOBILE_OPERATORS);
+    ops
+}
+
+/// Operator names kept from one `bytecode.pkl`.
+pub const MAX_MOBILE_OPERATORS: usize = 10_000;
+
+fn is_operator_name(s: &str) -> bool {
+    let Some((ns, name)) = s.split_once("::") else {
+        return false;
+    };
+    let ident = |t: &str| {
+        t.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    s.len() <= 256 && ident(ns) && ident(name)
+}
+
 /// Member names (after the archive prefix) where PyTorch keeps pickles.
 pub fn is_standard_pickle_member(relative: &str) -> bool {
     matches!(relative, "data.pkl" | "constants.pkl")
@@ -241,4 +285,28 @@ pub fn legacy_layout_follows(data: &[u8]) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_operator_names() {
+        assert!(is_operator_name("aten::add"));
+        assert!(is_operator_name("evil_ns::run"));
+        assert!(!is_operator_name("__torch__.M.forward"));
+        assert!(!is_operator_name("a::b::c"));
+        assert!(!is_operator_name("::x"));
+    }
+
+    #[test]
+    fn operators_of_a_bytecode_pickle() {
+        // (("aten::add", "Tensor", 3), ("evil::run", "", 1), "aten::add")
+        let data = b"\x80\x02X\x09\x00\x00\x00aten::addX\x06\x00\x00\x00TensorK\x03\x87X\x09\x00\x00\x00evil::runX\x00\x00\x00\x00K\x01\x87X\x09\x00\x00\x00aten::add\x87.";
+        assert_eq!(
+            mobile_operators(data, &Limits::default()),
+            ["aten::add", "evil::run"]
+        );
+    }
 }

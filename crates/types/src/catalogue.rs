@@ -235,7 +235,12 @@ pub static CATALOGUE: &[FormatInfo] = &[
         &[".engine", ".plan", ".trt"],
         "`ftrt` serialisation tag",
     ),
-    f(M::Rknn, "RKNN model", &[".rknn"], "`RKNN`"),
+    f(
+        M::Rknn,
+        "RKNN model",
+        &[".rknn"],
+        "`RKNN` header, model data, JSON description (`CYPTRKNN`: encrypted)",
+    ),
     f(
         M::CoreMl,
         "Core ML model",

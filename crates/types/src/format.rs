@@ -297,6 +297,11 @@ impl ModelFormat {
                 | ModelFormat::Cntk
                 | ModelFormat::MxnetSymbol
                 | ModelFormat::MxnetParams
+                | ModelFormat::ExecuTorch
+                | ModelFormat::PytorchMobile
+                | ModelFormat::TensorRt
+                | ModelFormat::Rknn
+                | ModelFormat::CoreMl
         )
     }
 }

@@ -57,6 +57,14 @@ pub enum RuleFamily {
     Cntk,
     /// `MXN`: Apache MXNet symbol graphs and parameters.
     Mxnet,
+    /// `PTE`: ExecuTorch programs.
+    ExecuTorch,
+    /// `TRT`: TensorRT engines.
+    TensorRt,
+    /// `RKN`: Rockchip RKNN models.
+    Rknn,
+    /// `CML`: Core ML models.
+    CoreMl,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -90,6 +98,10 @@ impl RuleFamily {
             RuleFamily::Torch7 => "T7",
             RuleFamily::Cntk => "CNT",
             RuleFamily::Mxnet => "MXN",
+            RuleFamily::ExecuTorch => "PTE",
+            RuleFamily::TensorRt => "TRT",
+            RuleFamily::Rknn => "RKN",
+            RuleFamily::CoreMl => "CML",
             RuleFamily::Scanner => "SCN",
         }
     }

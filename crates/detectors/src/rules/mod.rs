@@ -2,6 +2,8 @@
 
 pub mod archive;
 pub mod cntk;
+pub mod coreml;
+pub mod executorch;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
@@ -21,9 +23,11 @@ pub mod xml;
 pub mod pickle;
 pub mod pytorch;
 pub mod rds;
+pub mod rknn;
 pub mod safetensors;
 pub mod scanner;
 pub mod template;
 pub mod tensorflow;
+pub mod tensorrt;
 pub mod tflite;
 pub mod torch7;

@@ -195,6 +195,21 @@ pub(crate) struct MetadataText<'a> {
     pub in_vocabulary: bool,
 }
 
+impl<'a> MetadataText<'a> {
+    /// `(key, value)` strings found at `offset`, outside any vocabulary.
+    pub(crate) fn pairs(pairs: &'a [(String, String)], offset: u64) -> Vec<Self> {
+        pairs
+            .iter()
+            .map(|(key, value)| MetadataText {
+                key,
+                text: Text::Str(value),
+                offset,
+                in_vocabulary: false,
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Copy)]
 pub(crate) enum Text<'a> {
     Str(&'a str),

@@ -131,6 +131,35 @@ pub(crate) mod tests {
         out
     }
 
+    /// Checks that every fixture under `dir` of the manifest `name` gives
+    /// exactly the findings with code `prefix` its lines list, `check`
+    /// running the family's parser and rules over the file's bytes.
+    pub(crate) fn assert_family_manifest(
+        name: &str,
+        dir: &str,
+        prefix: &str,
+        keep: impl Fn(&str) -> bool,
+        check: impl Fn(&[u8], &Location, &mut Vec<Finding>),
+    ) {
+        for (file, expected) in manifest_in(name, dir) {
+            if !keep(&file) {
+                continue;
+            }
+            let data = fixture(&file);
+            let mut out = Vec::new();
+            check(&data, &Location::file(&file), &mut out);
+            let mut expected: Vec<_> = expected
+                .into_iter()
+                .filter(|(r, _)| r.starts_with(prefix))
+                .collect();
+            expected.sort();
+            expected.dedup();
+            let mut got = codes(&out);
+            got.dedup();
+            assert_eq!(got, expected, "{file}: {out:#?}");
+        }
+    }
+
     pub(crate) fn fixture(rel: &str) -> Vec<u8> {
         std::fs::read(format!(
             "{}/../../testdata/{rel}",

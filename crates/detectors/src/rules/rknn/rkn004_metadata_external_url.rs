@@ -1,0 +1,57 @@
+//! RKN004: a string in the RKNN model's JSON description links to a host outside the Hugging Face Hub.
+
+use crate::rules::safetensors::metadata_payloads::{MetadataText, check_links};
+use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "RKN004",
+    name: "rknn-metadata-external-url",
+    family: super::FAMILY,
+    default_severity: Severity::Low,
+    category: Category::NetworkOperations,
+    scanner: "rknn",
+    cwe: Some("CWE-829"),
+    owasp_ml: Some("ML06:2023"),
+    version: 1,
+    summary: "A string in the RKNN model's JSON description links to a host outside the Hugging Face Hub.",
+    remediation: "Check that the link is documentation, not something a loader fetches.",
+    docs: r#"## What it does
+Reports URLs in the JSON description whose host is not the Hugging Face Hub.
+
+## Why is this bad?
+Tools that follow model metadata fetch whatever the model names.
+
+## Example
+`"source": "http://127.0.0.1:9/x"`.
+
+## How to fix
+Review the link; remove it if nothing should fetch it.
+
+## References
+- https://github.com/airockchip/rknn-toolkit2
+- CWE-829: Inclusion of Functionality from Untrusted Control Sphere
+"#,
+};
+
+pub(crate) fn check(texts: &[MetadataText<'_>], location: &Location, out: &mut Vec<Finding>) {
+    check_links(&RULE, texts, location, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn low() {
+        use crate::rules::safetensors::metadata_payloads::Text;
+        let texts = [MetadataText {
+            key: "$.x",
+            text: Text::Str("http://127.0.0.1:9/x"),
+            offset: 0,
+            in_vocabulary: false,
+        }];
+        let mut out = Vec::new();
+        check(&texts, &Location::file("m.rknn"), &mut out);
+        assert_eq!(out[0].severity, Severity::Low);
+    }
+}
