@@ -25,6 +25,7 @@ mod onnx;
 mod paddle;
 mod skops;
 mod xml;
+mod repo_text;
 
 /// What analysing one file produced.
 
@@ -284,6 +285,12 @@ impl<'l> Ctx<'l> {
                 ModelFormat::TfKerasMetadata
             }
             ModelFormat::Unknown if let Some(f) = tensorflow::named_format(data, name) => f,
+            ModelFormat::Unknown if let Some(f) = repo_text::named_format(data, name) => f,
+            f @ (ModelFormat::Pickle | ModelFormat::Json)
+                if let Some(t) = repo_text::text_over_weak_sniff(data, name, f, self.limits) =>
+            {
+                t
+            }
             f => f,
         };
         if let Some(f) = rules::extension_mismatch(location, name, format.as_str()) {
@@ -358,7 +365,19 @@ impl<'l> Ctx<'l> {
             }
             ModelFormat::PaddleModel => self.paddle_program(data, location),
             ModelFormat::PaddleParams => self.paddle_params(data, location),
+            ModelFormat::Python => self.python_source(data, location),
+            ModelFormat::ShellScript => self.script(data, location),
+            ModelFormat::Yaml | ModelFormat::Toml | ModelFormat::Ini => {
+                self.config_file(data, location, name, format)
+            }
+            ModelFormat::ModelCard => {
+                self.model_card(data, location);
+                self.card_file(data, name);
+            }
             other => {
+                if other == ModelFormat::Json {
+                    self.config_file(data, location, name, other);
+                }
                 self.text_templates(data, location, name, other);
                 self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {

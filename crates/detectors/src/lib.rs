@@ -36,7 +36,10 @@ pub use rules::pmml::check_pmml;
 pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable};
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
+pub use rules::config::{check_config, check_script};
+pub use rules::hfrepo::check_hf_config;
 pub use rules::pickle::{PickleCtx, check_pickle};
+pub use rules::python::check_python;
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,

@@ -35,8 +35,10 @@ pub mod pmml;
 pub mod skops;
 pub mod xml;
 
+pub mod config;
 pub mod pickle;
 pub mod pymarshal;
+pub mod python;
 pub mod safetensors;
 pub mod sevenz;
 pub mod sniff;

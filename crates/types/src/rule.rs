@@ -41,6 +41,12 @@ pub enum RuleFamily {
     Paddle,
     /// `SKO`: skops archives.
     Skops,
+    /// `PY`: Python source beside the weights.
+    Python,
+    /// `CFG`: configuration files, manifests and scripts.
+    Config,
+    /// `HFR`: Hugging Face repository conventions (remote code, model cards).
+    HfRepo,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -66,6 +72,9 @@ impl RuleFamily {
             RuleFamily::Pmml => "PMML",
             RuleFamily::Paddle => "PDL",
             RuleFamily::Skops => "SKO",
+            RuleFamily::Python => "PY",
+            RuleFamily::Config => "CFG",
+            RuleFamily::HfRepo => "HFR",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -1,8 +1,10 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod config;
 pub mod gguf;
 pub mod hdf5;
+pub mod hfrepo;
 pub mod keras;
 pub mod numpy;
 pub mod onnx;
@@ -13,6 +15,7 @@ pub mod skops;
 pub mod xml;
 
 pub mod pickle;
+pub mod python;
 pub mod pytorch;
 pub mod safetensors;
 pub mod scanner;
