@@ -16,6 +16,9 @@ use yaml_rust2::parser::{Event, Parser};
 
 use crate::Limits;
 
+/// TOML values whose line is looked up (TOML values carry no spans).
+const MAX_LOCATED: usize = 4096;
+
 /// Which dialect a file is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigKind {
@@ -104,10 +107,15 @@ impl ConfigView {
 /// Parses `data` as `kind` and flattens it.
 pub fn parse(kind: ConfigKind, data: &[u8], limits: &Limits) -> ConfigView {
     let mut view = ConfigView::new(kind);
-    if data.len() as u64 > limits.max_source_bytes {
+    let limit = if kind == ConfigKind::Json {
+        limits.max_json_bytes
+    } else {
+        limits.max_source_bytes
+    };
+    if data.len() as u64 > limit {
         view.status = ConfigStatus::TooLarge {
             size: data.len() as u64,
-            limit: limits.max_source_bytes,
+            limit,
         };
         return view;
     }
@@ -377,7 +385,12 @@ fn toml_doc(text: &str, limits: &Limits, view: &mut ConfigView) {
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::Datetime(d) => d.to_string(),
         };
-        let line = line_of_text(text, &scalar);
+        // Searching the text per value is quadratic: only the first values get lines.
+        let line = if view.values.len() < MAX_LOCATED {
+            line_of_text(text, &scalar)
+        } else {
+            0
+        };
         if !push(
             view,
             limits,

@@ -18,7 +18,8 @@ pub static RULE: RuleMeta = RuleMeta {
     summary: "A value in a JSON, YAML, TOML or INI config (or a model card's front matter) contains a shell command or Python code.",
     remediation: "Find out what reads the value; do not run it. Remove the value.",
     docs: r#"## What it does
-Checks every string value for Python that evaluates code or starts
+Checks every string value (except chat templates, which the `TPL` rules
+read, and tokenizer vocabularies: `vocab`, `merges`, `added_tokens`) for Python that evaluates code or starts
 processes (`eval(`, `__import__`, `os.system(`, `subprocess.run(`, …) and
 for shell commands (`curl … | sh`, `bash -i`, `/dev/tcp/`, `base64 -d |`,
 …). The patterns need call or pipe syntax, so prose does not match.
@@ -46,8 +47,10 @@ Remove the value; never pass config values to a shell or to `eval`.
 pub(crate) fn check(view: &ConfigView, location: &Location, out: &mut Vec<Finding>) {
     let mut found = Vec::new();
     for v in &view.values {
-        // Chat templates are Jinja, read by the `TPL` rules.
-        if v.value.len() < 4 || v.path.starts_with("chat_template") {
+        // Chat templates are Jinja, read by the `TPL` rules; vocabulary
+        // entries are tokens of code corpora (`exec(` is one), never run.
+        if v.value.len() < 4 || v.path.starts_with("chat_template") || super::is_vocabulary(&v.path)
+        {
             continue;
         }
         for hit in code_hits(&v.value) {

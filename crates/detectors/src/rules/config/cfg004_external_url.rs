@@ -92,7 +92,7 @@ pub(crate) fn check(view: &ConfigView, location: &Location, out: &mut Vec<Findin
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
     for v in &view.values {
-        if !v.value.contains("://") || vocabulary(&v.path) {
+        if !v.value.contains("://") || super::is_vocabulary(&v.path) {
             continue;
         }
         for host in foreign_hosts(&v.value) {

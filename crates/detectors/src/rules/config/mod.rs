@@ -38,6 +38,13 @@ pub fn incomplete(view: &ConfigView) -> Option<String> {
 
 pub use cfg006_script_dangerous_command::check as check_script;
 
+/// A tokenizer vocabulary's values (`model.vocab[3][0]`, `merges`, `added_tokens`).
+pub(crate) fn is_vocabulary(path: &str) -> bool {
+    ["vocab", "merges", "added_tokens"]
+        .iter()
+        .any(|k| path.contains(k))
+}
+
 /// Where a value is, for messages: `key `a.b` (line 3)`.
 pub(crate) fn place(v: &ConfigValue) -> String {
     if v.line > 0 {
