@@ -183,25 +183,55 @@ fn json(text: &str, limits: &Limits, view: &mut ConfigView) {
             return;
         }
     };
-    let mut stack: Vec<(String, Option<String>, &serde_json::Value)> =
-        vec![(String::new(), None, &root)];
+    walk_tree(
+        vec![(String::new(), None, &root)],
+        |v| match v {
+            serde_json::Value::Object(m) => Shape::Map(m.iter().collect()),
+            serde_json::Value::Array(a) => Shape::Seq(a.iter().collect()),
+            serde_json::Value::String(s) => Shape::Scalar(s.clone()),
+            other => Shape::Scalar(other.to_string()),
+        },
+        |_, _| 0,
+        limits,
+        view,
+    );
+}
+
+/// A node of a parsed tree (JSON or TOML), as the walk sees it.
+enum Shape<'a, T> {
+    Map(Vec<(&'a String, &'a T)>),
+    Seq(Vec<&'a T>),
+    Scalar(String),
+}
+
+/// Flattens a tree depth-first, in document order, into `view.values`;
+/// `line` gives a value's line from its text and the values read so far.
+fn walk_tree<'a, T>(
+    roots: Vec<(String, Option<String>, &'a T)>,
+    shape: impl Fn(&'a T) -> Shape<'a, T>,
+    line: impl Fn(&str, usize) -> u32,
+    limits: &Limits,
+    view: &mut ConfigView,
+) {
+    let mut stack = roots;
+    stack.reverse();
     while let Some((path, key, v)) = stack.pop() {
-        let scalar = match v {
-            serde_json::Value::Object(m) => {
-                for (k, child) in m.iter().rev() {
+        let scalar = match shape(v) {
+            Shape::Map(m) => {
+                for (k, child) in m.into_iter().rev() {
                     stack.push((join_key(&path, k), Some(k.clone()), child));
                 }
                 continue;
             }
-            serde_json::Value::Array(a) => {
-                for (i, child) in a.iter().enumerate().rev() {
+            Shape::Seq(a) => {
+                for (i, child) in a.into_iter().enumerate().rev() {
                     stack.push((format!("{path}[{i}]"), None, child));
                 }
                 continue;
             }
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+            Shape::Scalar(s) => s,
         };
+        let line = line(&scalar, view.values.len());
         if !push(
             view,
             limits,
@@ -209,7 +239,7 @@ fn json(text: &str, limits: &Limits, view: &mut ConfigView) {
                 path,
                 key,
                 value: scalar,
-                line: 0,
+                line,
             },
         ) {
             return;
@@ -360,50 +390,31 @@ fn toml_doc(text: &str, limits: &Limits, view: &mut ConfigView) {
             return;
         }
     };
-    let mut stack: Vec<(String, Option<String>, &toml::Value)> = table
-        .iter()
-        .rev()
-        .map(|(k, v)| (k.clone(), Some(k.clone()), v))
-        .collect();
-    while let Some((path, key, v)) = stack.pop() {
-        let scalar = match v {
-            toml::Value::Table(m) => {
-                for (k, child) in m.iter().rev() {
-                    stack.push((join_key(&path, k), Some(k.clone()), child));
-                }
-                continue;
-            }
-            toml::Value::Array(a) => {
-                for (i, child) in a.iter().enumerate().rev() {
-                    stack.push((format!("{path}[{i}]"), None, child));
-                }
-                continue;
-            }
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Integer(i) => i.to_string(),
-            toml::Value::Float(f) => f.to_string(),
-            toml::Value::Boolean(b) => b.to_string(),
-            toml::Value::Datetime(d) => d.to_string(),
-        };
+    walk_tree(
+        table
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(k.clone()), v))
+            .collect(),
+        |v| match v {
+            toml::Value::Table(m) => Shape::Map(m.iter().collect()),
+            toml::Value::Array(a) => Shape::Seq(a.iter().collect()),
+            toml::Value::String(s) => Shape::Scalar(s.clone()),
+            toml::Value::Integer(i) => Shape::Scalar(i.to_string()),
+            toml::Value::Float(f) => Shape::Scalar(f.to_string()),
+            toml::Value::Boolean(b) => Shape::Scalar(b.to_string()),
+            toml::Value::Datetime(d) => Shape::Scalar(d.to_string()),
+        },
         // Searching the text per value is quadratic: only the first values get lines.
-        let line = if view.values.len() < MAX_LOCATED {
-            line_of_text(text, &scalar)
-        } else {
-            0
-        };
-        if !push(
-            view,
-            limits,
-            ConfigValue {
-                path,
-                key,
-                value: scalar,
-                line,
-            },
-        ) {
-            return;
-        }
-    }
+        |scalar, n| {
+            if n < MAX_LOCATED {
+                line_of_text(text, scalar)
+            } else {
+                0
+            }
+        },
+        limits,
+        view,
+    );
 }
 
 /// The line where `needle` first appears (TOML values carry no spans).
