@@ -82,12 +82,6 @@ fn known(host: &str) -> bool {
         .any(|k| host == *k || host.strip_suffix(k).is_some_and(|p| p.ends_with('.')))
 }
 
-fn vocabulary(path: &str) -> bool {
-    ["vocab", "merges", "added_tokens"]
-        .iter()
-        .any(|k| path.contains(k))
-}
-
 pub(crate) fn check(view: &ConfigView, location: &Location, out: &mut Vec<Finding>) {
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();
