@@ -23,9 +23,9 @@ mod keras;
 
 mod onnx;
 mod paddle;
+mod repo_text;
 mod skops;
 mod xml;
-mod repo_text;
 
 /// What analysing one file produced.
 

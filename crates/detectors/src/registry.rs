@@ -9,8 +9,8 @@ use crate::rules::{
 };
 
 use crate::rules::onnx;
-use crate::rules::{openvino, paddle, pmml, skops, xml};
 use crate::rules::{config, hfrepo, python};
+use crate::rules::{openvino, paddle, pmml, skops, xml};
 
 static RULES: &[&RuleMeta] = &[
     &pickle::pkl001_dangerous_global::RULE,
