@@ -28,6 +28,7 @@ mod keras;
 
 mod onnx;
 mod paddle;
+mod repo_text;
 mod skops;
 mod xml;
 
@@ -332,6 +333,12 @@ impl<'l> Ctx<'l> {
                 ModelFormat::TfKerasMetadata
             }
             ModelFormat::Unknown if let Some(f) = tensorflow::named_format(data, name) => f,
+            ModelFormat::Unknown if let Some(f) = repo_text::named_format(data, name) => f,
+            f @ (ModelFormat::Pickle | ModelFormat::Json)
+                if let Some(t) = repo_text::text_over_weak_sniff(data, name, f, self.limits) =>
+            {
+                t
+            }
             f => f,
         };
         let llama_view = llamafile::refine(data, format, zip_view, self.limits);
@@ -442,7 +449,19 @@ impl<'l> Ctx<'l> {
             ModelFormat::Cntk => self.cntk(data, location),
             ModelFormat::MxnetSymbol => self.mxnet_symbol(data, location),
             ModelFormat::MxnetParams => self.mxnet_params(data, location),
+            ModelFormat::Python => self.python_source(data, location),
+            ModelFormat::ShellScript => self.script(data, location),
+            ModelFormat::Yaml | ModelFormat::Toml | ModelFormat::Ini => {
+                self.config_file(data, location, name, format)
+            }
+            ModelFormat::ModelCard => {
+                self.model_card(data, location);
+                self.card_file(data, name);
+            }
             other => {
+                if other == ModelFormat::Json {
+                    self.config_file(data, location, name, other);
+                }
                 self.text_templates(data, location, name, other);
                 self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {

@@ -206,10 +206,22 @@ fn replay(kind: &str, min_files: usize) {
         // The name the target scans under, and the input's own name (which
         // drives the extension checks differently).
         let own = path.file_name().unwrap().to_string_lossy().into_owned();
-        let names = if target == "pytorch_reader" {
-            vec!["model.pt".to_string(), own]
-        } else {
-            vec!["model.pt".to_string()]
+        let names = match target.as_str() {
+            "pytorch_reader" => vec!["model.pt".to_string(), own],
+            // Python and configs are recognised by name when the content has no magic.
+            "python_source" => vec!["model.pt".to_string(), "modeling_fuzz.py".to_string()],
+            "config_walker" => [
+                "model.pt",
+                "config.json",
+                "config.yaml",
+                "pyproject.toml",
+                "setup.cfg",
+                "README.md",
+                "run.sh",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            _ => vec!["model.pt".to_string()],
         };
         for name in &names {
             let report = scanner.scan_bytes(name, &data);

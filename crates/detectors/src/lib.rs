@@ -51,7 +51,10 @@ pub use rules::nemo::{
     check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
 };
 pub use rules::oci;
+pub use rules::config::{check_config, check_script};
+pub use rules::hfrepo::check_hf_config;
 pub use rules::pickle::{PickleCtx, check_pickle};
+pub use rules::python::check_python;
 pub use rules::pytorch::{
     check_legacy, check_storage_bounds, check_torchscript_code, declared_storages,
     nonstandard_pickle_member,

@@ -43,9 +43,11 @@ pub mod skops;
 pub mod xml;
 
 pub mod cntk;
+pub mod config;
 pub mod mxnet;
 pub mod pickle;
 pub mod pymarshal;
+pub mod python;
 pub mod rds;
 pub mod rknn;
 pub mod safetensors;

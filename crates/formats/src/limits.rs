@@ -53,6 +53,14 @@ pub struct Limits {
     pub max_xml_attributes: usize,
     /// Text and attribute bytes read from one XML document.
     pub max_xml_text_bytes: u64,
+    /// Bytes of source text (Python, scripts, configs) parsed per file.
+    pub max_source_bytes: u64,
+    /// Bytes of one JSON file walked (tokenizer.json files run to tens of MiB).
+    pub max_json_bytes: u64,
+    /// Syntax-tree nesting followed in source files and configs.
+    pub max_syntax_depth: u32,
+    /// Values walked in one configuration file.
+    pub max_config_nodes: u64,
     /// Wall-clock deadline for the analysis of one file (the engine sets it
     /// from its per-file time budget). Long loops check it and stop with a
     /// `time_budget` limit, which makes the result inconclusive.
@@ -94,6 +102,10 @@ impl Default for Limits {
             max_xml_depth: 256,
             max_xml_attributes: 1024,
             max_xml_text_bytes: 256 << 20,
+            max_source_bytes: 16 << 20,
+            max_json_bytes: 128 << 20,
+            max_syntax_depth: 256,
+            max_config_nodes: 4_000_000,
             deadline: None,
         }
     }

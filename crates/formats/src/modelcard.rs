@@ -114,6 +114,11 @@ pub fn readme_facts(text: &str) -> Facts {
     out
 }
 
+/// The YAML front matter of a Markdown text, if it has one.
+pub fn front_matter_of(text: &str) -> Option<&str> {
+    split_front_matter(text).0
+}
+
 /// Splits `---\n<yaml>\n---\n<body>`; no front matter gives the whole text as body.
 fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     let Some(rest) = text

@@ -138,6 +138,16 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::hdf5::sniff(data) {
         return Sniffed::Hdf5;
     }
+    // A script's interpreter line (after the binary formats a polyglot may hide).
+    if data.starts_with(b"#!") {
+        let line = data.get(..data.len().min(256)).unwrap_or(data);
+        let line = line.split(|b| *b == b'\n').next().unwrap_or(line);
+        return if memchr::memmem::find(line, b"python").is_some() {
+            Sniffed::Python
+        } else {
+            Sniffed::ShellScript
+        };
+    }
     if crate::safetensors::sniff(data) {
         return Sniffed::SafeTensors;
     }
@@ -233,5 +243,10 @@ mod tests {
             sniff(b"{\"nodes\": [{\"op\": \"null\", \"name\": \"x\", \"inputs\": []}]}"),
             Sniffed::MxnetSymbol
         );
+        assert_eq!(
+            sniff(b"#!/usr/bin/env python3\nimport os\n"),
+            Sniffed::Python
+        );
+        assert_eq!(sniff(b"#!/bin/sh\necho hi\n"), Sniffed::ShellScript);
     }
 }

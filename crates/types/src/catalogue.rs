@@ -335,14 +335,14 @@ pub static CATALOGUE: &[FormatInfo] = &[
     f(
         M::Python,
         "Python source",
-        &[".py"],
-        "Python syntax (parsed, never run)",
+        &[".py", ".pyw"],
+        "a `#!…python` line, or the name (parsed, never run)",
     ),
     f(
         M::ShellScript,
         "script",
-        &[".sh", ".bash"],
-        "`#!` interpreter line",
+        &[".sh", ".bash", ".zsh"],
+        "`#!` interpreter line, or the name",
     ),
     f(M::Elf, "ELF executable", &[".so", ".bin", ""], "`\\x7fELF`"),
     f(
@@ -367,20 +367,20 @@ pub static CATALOGUE: &[FormatInfo] = &[
         M::Yaml,
         "YAML",
         &[".yaml", ".yml"],
-        "YAML mapping or document marker",
+        "the name (`.yaml`/`.yml`) and a YAML parse",
     ),
-    f(M::Toml, "TOML", &[".toml"], "TOML tables and keys"),
+    f(M::Toml, "TOML", &[".toml"], "the name and a TOML parse"),
     f(
         M::Ini,
         "INI / cfg",
         &[".ini", ".cfg"],
-        "`[section]` headers and `key = value` lines",
+        "the name and `[section]`/`key = value` lines",
     ),
     f(
         M::ModelCard,
         "model card",
         &["README.md", ".md"],
-        "Markdown with YAML front matter",
+        "a `.md` name and a `---` YAML front matter",
     ),
 ];
 

@@ -278,6 +278,12 @@ impl ModelFormat {
                 | ModelFormat::TfGraphDef
                 | ModelFormat::TfKerasMetadata
                 | ModelFormat::Hdf5
+                | ModelFormat::Python
+                | ModelFormat::ShellScript
+                | ModelFormat::Yaml
+                | ModelFormat::Toml
+                | ModelFormat::Ini
+                | ModelFormat::ModelCard
                 | ModelFormat::Keras
                 | ModelFormat::OpenVino
                 | ModelFormat::Pmml

@@ -65,6 +65,12 @@ pub enum RuleFamily {
     Rknn,
     /// `CML`: Core ML models.
     CoreMl,
+    /// `PY`: Python source beside the weights.
+    Python,
+    /// `CFG`: configuration files, manifests and scripts.
+    Config,
+    /// `HFR`: Hugging Face repository conventions (remote code, model cards).
+    HfRepo,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -102,6 +108,9 @@ impl RuleFamily {
             RuleFamily::TensorRt => "TRT",
             RuleFamily::Rknn => "RKN",
             RuleFamily::CoreMl => "CML",
+            RuleFamily::Python => "PY",
+            RuleFamily::Config => "CFG",
+            RuleFamily::HfRepo => "HFR",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -4,8 +4,10 @@ pub mod archive;
 pub mod cntk;
 pub mod coreml;
 pub mod executorch;
+pub mod config;
 pub mod gguf;
 pub mod hdf5;
+pub mod hfrepo;
 pub mod keras;
 pub mod llamafile;
 pub mod mar;
@@ -21,6 +23,7 @@ pub mod skops;
 pub mod xml;
 
 pub mod pickle;
+pub mod python;
 pub mod pytorch;
 pub mod rds;
 pub mod rknn;

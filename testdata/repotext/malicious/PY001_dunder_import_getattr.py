@@ -1,0 +1,3 @@
+m = __import__('o' + 's')
+run = getattr(m, 'sys' + 'tem')
+run('echo sentrascan-fixture')

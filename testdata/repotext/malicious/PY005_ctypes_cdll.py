@@ -1,0 +1,3 @@
+import ctypes
+
+lib = ctypes.cdll.LoadLibrary('./libkernel.so')
