@@ -22,6 +22,7 @@
 )]
 
 pub mod compress;
+pub mod executable;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
@@ -38,6 +39,7 @@ pub mod xml;
 pub mod pickle;
 pub mod pymarshal;
 pub mod safetensors;
+pub mod secrets;
 pub mod sevenz;
 pub mod sniff;
 pub mod tar;
