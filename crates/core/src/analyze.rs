@@ -18,6 +18,8 @@ mod tensorflow;
 mod tflite;
 
 mod evidence;
+mod executable;
+mod secrets;
 mod hdf5;
 mod keras;
 
@@ -75,6 +77,8 @@ pub(crate) struct Ctx<'l> {
 pub(crate) struct AppendedZip {
     pub after: u64,
     pub members: Vec<String>,
+    /// Bytes searched for secrets so far in this file (see `Limits::max_secret_file_bytes`).
+    pub secret_bytes: u64,
 }
 
 /// Stored members at least this large are not CRC-checked in verdict-only scans.
@@ -200,6 +204,7 @@ impl<'l> Ctx<'l> {
 
             skip_large_stored_crc: false,
             appended_zip: None,
+            secret_bytes: 0,
         }
     }
 
@@ -358,8 +363,12 @@ impl<'l> Ctx<'l> {
             }
             ModelFormat::PaddleModel => self.paddle_program(data, location),
             ModelFormat::PaddleParams => self.paddle_params(data, location),
+            ModelFormat::Elf | ModelFormat::Pe | ModelFormat::MachO => {
+                self.executable(data, location, name, depth)
+            }
             other => {
                 self.text_templates(data, location, name, other);
+                self.text_file_secrets(data, location, other);
                 self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {
                     self.out.unanalysed_members += 1;
@@ -524,6 +533,11 @@ impl<'l> Ctx<'l> {
         match safetensors::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_safetensors(&view, location, &mut self.out.findings);
+                // The JSON header holds the metadata: searched as one text.
+                let header_end = usize::try_from(view.data_start).unwrap_or(0).min(data.len());
+                if let Some(header) = data.get(8..header_end) {
+                    self.secrets(header, location, "header metadata", Some(8));
+                }
                 self.safetensors_evidence(&view);
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
@@ -541,6 +555,7 @@ impl<'l> Ctx<'l> {
         match gguf::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_gguf(&view, location, &mut self.out.findings);
+                self.gguf_secrets(&view, location);
                 self.fact("gguf.version", view.version.to_string());
                 for (key, value) in &view.general {
                     let text = match value.as_u64() {
@@ -710,6 +725,8 @@ impl<'l> Ctx<'l> {
     ) -> PickleAnalysis {
         let view = an.finish();
         self.pickle_evidence(&view);
+        rules::check_pickle_executables(&view, location, scanner, &mut self.out.findings);
+        self.pickle_secrets(&view, location);
         rules::check_pickle(
             &view,
             &PickleCtx {
@@ -914,6 +931,9 @@ impl<'l> Ctx<'l> {
             rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
+        if let Some((at, comment)) = zip::comment(data) {
+            self.secrets(comment, location, "archive comment", Some(at));
+        }
         if format == ModelFormat::Keras {
             self.keras_zip(data, view, location, depth);
         }

@@ -155,6 +155,7 @@ pub(crate) const CATEGORIES: [Category; 11] = [
     Category::FormatMismatch,
     Category::ResourceExhaustion,
     Category::ScanCoverage,
+    Category::CredentialExposure,
 ];
 
 #[allow(dead_code)]
@@ -171,7 +172,8 @@ fn categories_are_complete(c: Category) -> usize {
         | Category::ArchiveAnomaly
         | Category::FormatMismatch
         | Category::ResourceExhaustion
-        | Category::ScanCoverage => CATEGORIES.len(),
+        | Category::ScanCoverage
+        | Category::CredentialExposure => CATEGORIES.len(),
     }
 }
 

@@ -41,6 +41,10 @@ pub enum RuleFamily {
     Paddle,
     /// `SKO`: skops archives.
     Skops,
+    /// `SEC`: credentials anywhere text is found.
+    Secrets,
+    /// `EXE`: native executables (ELF, PE, Mach-O) in models and containers.
+    Executable,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -66,6 +70,8 @@ impl RuleFamily {
             RuleFamily::Pmml => "PMML",
             RuleFamily::Paddle => "PDL",
             RuleFamily::Skops => "SKO",
+            RuleFamily::Secrets => "SEC",
+            RuleFamily::Executable => "EXE",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -1,6 +1,7 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod executable;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
@@ -16,6 +17,7 @@ pub mod pickle;
 pub mod pytorch;
 pub mod safetensors;
 pub mod scanner;
+pub mod secrets;
 pub mod template;
 pub mod tensorflow;
 pub mod tflite;
