@@ -207,6 +207,37 @@ fn refine(text: &[u8], matches: &mut Vec<SecretMatch>) {
     *matches = kept;
 }
 
+/// `text` with every credential that is not an example replaced by its
+/// mask; `None` when there is nothing to replace. For evidence that other
+/// rules quote (a command line, a URL, a metadata value), so that no report
+/// field carries a secret.
+pub fn redact(text: &str) -> Option<String> {
+    if text.len() < 8 {
+        return None;
+    }
+    let found = scan(text.as_bytes(), text.len());
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0usize;
+    for m in found
+        .matches
+        .iter()
+        .filter(|m| m.confidence > Confidence::Example)
+    {
+        let end = m.offset.saturating_add(m.len);
+        let (Some(before), true) = (text.get(last..m.offset), text.is_char_boundary(end)) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push_str(&format!("[redacted {}: {}]", m.provider, m.masked));
+        last = end;
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    Some(out)
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
 }
@@ -856,6 +887,18 @@ mod tests {
             "ghp_": 7, "xoxb-": 8, "api_key": 9, "sk-abcdefghijklmnopqrstuvwxyzabcdefghij": 10,
             "hf_transfer_enabled_for_all_the_files": 11, "secret": "sauce", "sha256": "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b"}"#;
         assert!(found(vocab).is_empty(), "{:?}", found(vocab));
+    }
+
+    #[test]
+    fn redaction_replaces_secrets_and_keeps_the_rest() {
+        let t = ghp("R8kQ2vLx9TzW4mNp7YbC3dFh6JsA1e");
+        let text = format!("curl -H 'Authorization: token {t}' https://api.github.com/user");
+        let red = redact(&text).unwrap();
+        assert!(!red.contains(&t));
+        assert!(red.starts_with("curl -H 'Authorization: token [redacted GitHub token: ghp_…"));
+        assert!(red.ends_with("' https://api.github.com/user"));
+        assert_eq!(redact("nothing to see here"), None);
+        assert_eq!(redact("key AKIAIOSFODNN7EXAMPLE"), None);
     }
 
     #[test]

@@ -59,10 +59,10 @@ pub fn finding(
         Severity::Medium
     };
     let what = describe(header);
-    let f = Finding::new(&RULE, location.clone(), format!("Container holds an {what}"))
+    let f = Finding::new(&RULE, location.clone(), format!("Container holds {what}"))
         .severity(severity)
         .description(format!(
-            "The member is an {what} ({}-bit).{}",
+            "The member is {what} ({}-bit).{}",
             header.bits,
             imports_clause(view)
         ));

@@ -69,10 +69,10 @@ pub fn finding(
         _ => Severity::Low,
     };
     let what = describe(header);
-    let f = Finding::new(&RULE, location.clone(), format!("File is an {what}"))
+    let f = Finding::new(&RULE, location.clone(), format!("File is {what}"))
         .severity(severity)
         .description(format!(
-            "`{name}` is an {what} ({}-bit){}.{}",
+            "`{name}` is {what} ({}-bit){}.{}",
             header.bits,
             if disguised {
                 " named like a model file"

@@ -49,11 +49,11 @@ pub fn check(view: &PickleAnalysis, location: &Location, scanner: &str, out: &mu
         let f = Finding::new(
             &RULE,
             location.at(e.offset),
-            format!("Pickle constant is an {what}"),
+            format!("Pickle constant is {what}"),
         )
         .scanner(scanner)
         .description(format!(
-            "The pickle pushes a {}-byte constant at offset {:#x} that is an {what}.",
+            "The pickle pushes a {}-byte constant at offset {:#x} that is {what}.",
             e.len, e.offset
         ))
         .evidence("length", e.len);

@@ -42,9 +42,9 @@ pub fn finding(location: &Location, header: &ExeHeader, message: &str) -> Findin
     let f = Finding::new(
         &RULE,
         location.clone(),
-        format!("{what} could not be read"),
+        format!("Native image could not be read ({what})"),
     )
-    .description(format!("The file has a valid {what} header, but {message}."))
+    .description(format!("The file has the valid header of {what}, but its tables cannot be read: {message}."))
     .evidence("error", message);
     with_evidence(f, header, None)
 }

@@ -15,7 +15,7 @@ pub mod exe002_standalone_executable;
 pub mod exe003_pickle_embedded_executable;
 pub mod exe004_executable_unreadable;
 
-use sentrascan_formats::executable::{ExeHeader, ExecutableView};
+use sentrascan_formats::executable::{ExeFormat, ExeHeader, ExecutableView};
 use sentrascan_types::{Finding, RuleFamily};
 
 pub use exe001_executable_in_container::finding as executable_in_container;
@@ -25,9 +25,10 @@ pub use exe004_executable_unreadable::finding as executable_unreadable;
 
 pub(crate) const FAMILY: RuleFamily = RuleFamily::Executable;
 
-/// `ELF x86_64 shared library`.
+/// `an ELF x86_64 shared library`, `a PE x86_64 executable`.
 pub(crate) fn describe(h: &ExeHeader) -> String {
-    format!("{} {} {}", h.format.as_str(), h.arch, h.kind.as_str())
+    let article = if h.format == ExeFormat::Elf { "an" } else { "a" };
+    format!("{article} {} {} {}", h.format.as_str(), h.arch, h.kind.as_str())
 }
 
 /// Header and import evidence shared by the rules.
