@@ -368,7 +368,7 @@ impl<'l> Ctx<'l> {
             }
             other => {
                 self.text_templates(data, location, name, other);
-                self.text_file_secrets(data, location, other);
+                self.text_file_secrets(data, location);
                 self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {
                     self.out.unanalysed_members += 1;

@@ -10,7 +10,7 @@ use sentrascan_formats::onnx::OnnxView;
 use sentrascan_formats::pickle::PickleAnalysis;
 use sentrascan_formats::secrets;
 use sentrascan_formats::tflite::TfLiteView;
-use sentrascan_types::{Location, ModelFormat};
+use sentrascan_types::Location;
 
 use super::Ctx;
 
@@ -83,9 +83,11 @@ impl Ctx<'_> {
         );
     }
 
-    /// A text file (JSON, or unknown content that reads as text).
-    pub(super) fn text_file_secrets(&mut self, data: &[u8], location: &Location, format: ModelFormat) {
-        if matches!(format, ModelFormat::Json | ModelFormat::Unknown) && looks_like_text(data) {
+    /// A file or member no dedicated analyser took (JSON, unknown content,
+    /// text formats recognised but not analysed yet): searched whole when
+    /// it reads as text. Binary content is never searched.
+    pub(super) fn text_file_secrets(&mut self, data: &[u8], location: &Location) {
+        if looks_like_text(data) {
             self.secrets(data, location, "file", Some(0));
         }
     }
