@@ -19,9 +19,9 @@ mod tflite;
 
 mod evidence;
 mod executable;
-mod secrets;
 mod hdf5;
 mod keras;
+mod secrets;
 
 mod onnx;
 mod paddle;
@@ -534,7 +534,9 @@ impl<'l> Ctx<'l> {
             Ok(view) => {
                 rules::check_safetensors(&view, location, &mut self.out.findings);
                 // The JSON header holds the metadata: searched as one text.
-                let header_end = usize::try_from(view.data_start).unwrap_or(0).min(data.len());
+                let header_end = usize::try_from(view.data_start)
+                    .unwrap_or(0)
+                    .min(data.len());
                 if let Some(header) = data.get(8..header_end) {
                     self.secrets(header, location, "header metadata", Some(8));
                 }

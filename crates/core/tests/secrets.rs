@@ -22,7 +22,11 @@ fn raw_secrets(bytes: &[u8], out: &mut Vec<(Vec<u8>, Vec<u8>)>) {
         if m.confidence > Confidence::Example {
             let secret = bytes[m.offset..m.offset + m.len].to_vec();
             let shown = m.masked.split('…').next().unwrap_or("").as_bytes();
-            let start = if secret.starts_with(shown) { shown.len() } else { 0 };
+            let start = if secret.starts_with(shown) {
+                shown.len()
+            } else {
+                0
+            };
             let private = secret[start..secret.len().saturating_sub(4).max(start)].to_vec();
             out.push((secret, private));
         }
@@ -54,7 +58,10 @@ fn no_secret_appears_in_a_report() {
         for (secret, private) in &found {
             // The whole secret, and every window of 12 bytes of it
             // (masks keep a public prefix and the last four characters).
-            let at = json.as_bytes().windows(secret.len()).position(|w| w == secret);
+            let at = json
+                .as_bytes()
+                .windows(secret.len())
+                .position(|w| w == secret);
             assert!(
                 at.is_none(),
                 "{}: secret in report: …{}…",
@@ -63,7 +70,11 @@ fn no_secret_appears_in_a_report() {
             );
             for w in private.windows(12) {
                 let w = String::from_utf8_lossy(w);
-                assert!(!json.contains(w.as_ref()), "{}: `{w}` leaked", path.display());
+                assert!(
+                    !json.contains(w.as_ref()),
+                    "{}: `{w}` leaked",
+                    path.display()
+                );
             }
             checked += 1;
         }
@@ -74,7 +85,7 @@ fn no_secret_appears_in_a_report() {
                 .filter(|f| f.rule.starts_with("SEC") && f.severity >= Severity::Medium)
                 .collect();
             assert!(!sec.is_empty(), "{}: no SEC finding", path.display());
-            assert!(sec.iter().all(|f| f.evidence.get("masked").is_some()));
+            assert!(sec.iter().all(|f| f.evidence.contains_key("masked")));
         }
     }
     // Every malicious fixture's secret was found in the raw bytes and checked.

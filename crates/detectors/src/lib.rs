@@ -47,8 +47,8 @@ pub use rules::pytorch::{
 pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
-pub use rules::secrets::{SecretSite, check_secrets};
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
+pub use rules::secrets::{SecretSite, check_secrets};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};

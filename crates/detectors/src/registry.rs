@@ -5,7 +5,8 @@ use sentrascan_types::RuleMeta;
 use crate::rules::tensorflow;
 use crate::rules::tflite;
 use crate::rules::{
-    archive, executable, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, secrets, template,
+    archive, executable, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, secrets,
+    template,
 };
 
 use crate::rules::onnx;

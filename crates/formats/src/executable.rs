@@ -314,8 +314,7 @@ fn sniff_pe(b: &[u8]) -> Option<ExeHeader> {
     }
     let lfanew = usize::try_from(u32_at(b, 0x3c, false)?).ok()?;
     // The PE header follows the DOS stub within the first pages.
-    if !(0x40..=0x10000).contains(&lfanew) || b.get(lfanew..lfanew.checked_add(4)?)? != b"PE\0\0"
-    {
+    if !(0x40..=0x10000).contains(&lfanew) || b.get(lfanew..lfanew.checked_add(4)?)? != b"PE\0\0" {
         return None;
     }
     let coff = lfanew.checked_add(4)?;
@@ -375,8 +374,7 @@ fn sniff_thin_macho(b: &[u8]) -> Option<ExeHeader> {
     let ncmds = u32_at(b, 16, big)?;
     let sizeofcmds = u32_at(b, 20, big)?;
     // Every load command is at least 8 bytes.
-    if ncmds == 0 || ncmds > 4096 || sizeofcmds < ncmds.saturating_mul(8) || sizeofcmds > 1 << 24
-    {
+    if ncmds == 0 || ncmds > 4096 || sizeofcmds < ncmds.saturating_mul(8) || sizeofcmds > 1 << 24 {
         return None;
     }
     Some(ExeHeader {
@@ -408,12 +406,13 @@ fn sniff_fat(b: &[u8]) -> Option<ExeHeader> {
     for i in 0..n as usize {
         let at = 8usize.checked_add(i.checked_mul(record)?)?;
         let (arch, _) = macho_cpu(u32_at(b, at, true)?)?;
+        let field = |n: usize| at.checked_add(n);
         let (offset, size) = if wide {
-            (u64_at(b, at + 8, true)?, u64_at(b, at + 16, true)?)
+            (u64_at(b, field(8)?, true)?, u64_at(b, field(16)?, true)?)
         } else {
             (
-                u64::from(u32_at(b, at + 8, true)?),
-                u64::from(u32_at(b, at + 12, true)?),
+                u64::from(u32_at(b, field(8)?, true)?),
+                u64::from(u32_at(b, field(12)?, true)?),
             )
         };
         if offset < header_end as u64 || size < 28 {
@@ -584,8 +583,14 @@ mod tests {
     #[test]
     fn elf_header_fields_are_validated() {
         let h = sniff_header(&elf64(2)).unwrap();
-        assert_eq!((h.format, h.kind, h.arch.as_str(), h.bits), (ExeFormat::Elf, ExeKind::Executable, "x86_64", 64));
-        assert_eq!(sniff_header(&elf64(3)).unwrap().kind, ExeKind::SharedLibrary);
+        assert_eq!(
+            (h.format, h.kind, h.arch.as_str(), h.bits),
+            (ExeFormat::Elf, ExeKind::Executable, "x86_64", 64)
+        );
+        assert_eq!(
+            sniff_header(&elf64(3)).unwrap().kind,
+            ExeKind::SharedLibrary
+        );
         let mut bad = elf64(2);
         bad[52] = 0;
         assert!(sniff_header(&bad).is_none());
@@ -633,7 +638,10 @@ mod tests {
         le.extend_from_slice(&1u32.to_le_bytes());
         le.extend_from_slice(&24u32.to_le_bytes());
         let h = sniff_header(&le).unwrap();
-        assert_eq!((h.kind, h.arch.as_str(), h.bits), (ExeKind::SharedLibrary, "x86_64", 64));
+        assert_eq!(
+            (h.kind, h.arch.as_str(), h.bits),
+            (ExeKind::SharedLibrary, "x86_64", 64)
+        );
         let be: Vec<u8> = [0xfe, 0xed, 0xfa, 0xce]
             .into_iter()
             .chain(18u32.to_be_bytes())

@@ -17,6 +17,8 @@
 
 use std::sync::LazyLock;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use regex::bytes::{Captures, Regex};
 
 /// The class of a credential; each maps to one `SEC` rule.
@@ -91,7 +93,10 @@ struct Pattern {
 /// (or the whole match when there is no group).
 const PATTERNS: &[(&str, Check)] = &[
     (r"\b(gh[pousr]_[A-Za-z0-9]{36})\b", github_classic),
-    (r"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b", github_fine_grained),
+    (
+        r"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
+        github_fine_grained,
+    ),
     (r"\b(glpat-[A-Za-z0-9_\-]{20,64})", gitlab),
     (r"\b(xox[baprs]-[A-Za-z0-9\-]{10,200})", slack_token),
     (
@@ -99,7 +104,10 @@ const PATTERNS: &[(&str, Check)] = &[
         slack_webhook,
     ),
     (r"\b([rs]k_(?:live|test)_[A-Za-z0-9]{20,128})\b", stripe),
-    (r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,120})", anthropic),
+    (
+        r"\b(sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_\-]{80,120})",
+        anthropic,
+    ),
     (
         r"\b(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,200})",
         openai,
@@ -115,10 +123,7 @@ const PATTERNS: &[(&str, Check)] = &[
         r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----",
         private_key,
     ),
-    (
-        r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)",
-        azure_account_key,
-    ),
+    (r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)", azure_account_key),
     (
         r"[?&](sv=\d{4}-\d{2}-\d{2}&[^\s\x22'<>]{0,300}?sig=[A-Za-z0-9%+/=]{40,120})",
         azure_sas,
@@ -141,8 +146,10 @@ static COMPILED: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     PATTERNS
         .iter()
         .filter_map(|(src, check)| {
+            // ASCII semantics (`(?-u)`): a Unicode `\b` makes the lazy DFA
+            // give up on every non-ASCII byte, and vocabularies are full of them.
             Some(Pattern {
-                regex: Regex::new(src).ok()?,
+                regex: Regex::new(&format!("(?-u){src}")).ok()?,
                 check: *check,
             })
         })
@@ -185,14 +192,22 @@ fn refine(text: &[u8], matches: &mut Vec<SecretMatch>) {
         if m.kind == SecretKind::PrivateKey {
             let from = m.offset.saturating_sub(4096);
             let around = text.get(from..m.offset.saturating_add(8192).min(text.len()));
-            if around.is_some_and(|a| contains(a, b"\"service_account\"") && contains(a, b"\"private_key_id\"")) {
+            if around.is_some_and(|a| {
+                contains(a, b"\"service_account\"") && contains(a, b"\"private_key_id\"")
+            }) {
                 m.kind = SecretKind::CloudCredential;
                 m.provider = "Google Cloud service-account key";
             }
         }
     }
     // Stronger classes first, then the earliest; a match overlapping a kept one is dropped.
-    matches.sort_by_key(|m| (m.kind == SecretKind::GenericAssignment, std::cmp::Reverse(m.confidence), m.offset));
+    matches.sort_by_key(|m| {
+        (
+            m.kind == SecretKind::GenericAssignment,
+            std::cmp::Reverse(m.confidence),
+            m.offset,
+        )
+    });
     let mut kept: Vec<SecretMatch> = Vec::new();
     for m in matches.drain(..) {
         let end = m.offset.saturating_add(m.len);
@@ -285,8 +300,27 @@ pub fn entropy(s: &[u8]) -> f64 {
 
 /// Words that mark documentation examples and placeholders.
 const PLACEHOLDERS: &[&str] = &[
-    "example", "sample", "dummy", "placeholder", "your", "xxxx", "changeme", "redacted", "fake",
-    "test", "1234", "abcd", "****", "<", ">", "${", "{{", "%(", "$(", "env(", "environ",
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "your",
+    "xxxx",
+    "changeme",
+    "redacted",
+    "fake",
+    "test",
+    "1234",
+    "abcd",
+    "****",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "%(",
+    "$(",
+    "env(",
+    "environ",
 ];
 
 /// True for values that are examples or placeholders rather than secrets.
@@ -304,10 +338,15 @@ pub fn is_placeholder(value: &[u8]) -> bool {
 
 /// Letters, digits and symbols mixed: random strings have at least two classes.
 fn char_classes(s: &[u8]) -> u32 {
-    u32::from(s.iter().any(u8::is_ascii_lowercase))
-        + u32::from(s.iter().any(u8::is_ascii_uppercase))
-        + u32::from(s.iter().any(u8::is_ascii_digit))
-        + u32::from(s.iter().any(|c| !c.is_ascii_alphanumeric()))
+    [
+        s.iter().any(u8::is_ascii_lowercase),
+        s.iter().any(u8::is_ascii_uppercase),
+        s.iter().any(u8::is_ascii_digit),
+        s.iter().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .into_iter()
+    .filter(|&x| x)
+    .count() as u32
 }
 
 /// A random-looking token: entropy of at least `min` bits per character
@@ -325,7 +364,10 @@ fn token(
     reason: &'static str,
 ) -> Option<SecretMatch> {
     let (confidence, reason) = if confidence > Confidence::Example && is_placeholder(secret) {
-        (Confidence::Example, "the value reads as an example or placeholder")
+        (
+            Confidence::Example,
+            "the value reads as an example or placeholder",
+        )
     } else {
         (confidence, reason)
     };
@@ -365,8 +407,16 @@ fn github_classic(c: &Captures<'_>) -> Option<SecretMatch> {
         "GitHub token",
         (at, s),
         4,
-        if ok { Confidence::Validated } else { Confidence::Example },
-        if ok { "CRC-32 suffix matches" } else { "CRC-32 suffix does not match (not an issued token)" },
+        if ok {
+            Confidence::Validated
+        } else {
+            Confidence::Example
+        },
+        if ok {
+            "CRC-32 suffix matches"
+        } else {
+            "CRC-32 suffix does not match (not an issued token)"
+        },
     )
 }
 
@@ -378,7 +428,11 @@ fn github_fine_grained(c: &Captures<'_>) -> Option<SecretMatch> {
         "GitHub fine-grained personal access token",
         (at, s),
         11,
-        if ok { Confidence::Validated } else { Confidence::Example },
+        if ok {
+            Confidence::Validated
+        } else {
+            Confidence::Example
+        },
         "fixed `github_pat_` layout (22 + 59 characters)",
     )
 }
@@ -462,13 +516,19 @@ fn openai(c: &Captures<'_>) -> Option<SecretMatch> {
     let (confidence, reason) = if marker {
         (Confidence::Validated, "contains OpenAI's `T3BlbkFJ` marker")
     } else if project.is_some() && body.len() >= 40 && random_looking(body, 4.0) {
-        (Confidence::Validated, "project key prefix with a long random body")
+        (
+            Confidence::Validated,
+            "project key prefix with a long random body",
+        )
     } else if body.len() >= 40
         && body.iter().all(u8::is_ascii_alphanumeric)
         && char_classes(body) >= 3
         && entropy(body) >= 4.5
     {
-        (Confidence::Probable, "`sk-` followed by a long random alphanumeric body")
+        (
+            Confidence::Probable,
+            "`sk-` followed by a long random alphanumeric body",
+        )
     } else {
         return None;
     };
@@ -557,7 +617,11 @@ fn azure_account_key(c: &Captures<'_>) -> Option<SecretMatch> {
         "Azure storage account key",
         (at, s),
         0,
-        if emulator { Confidence::Example } else { Confidence::Validated },
+        if emulator {
+            Confidence::Example
+        } else {
+            Confidence::Validated
+        },
         if emulator {
             "the storage emulator's published key"
         } else {
@@ -581,35 +645,10 @@ fn azure_sas(c: &Captures<'_>) -> Option<SecretMatch> {
     )
 }
 
-fn base64url_decode(s: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len().saturating_mul(3) / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for &c in s {
-        let v = u32::from(match c {
-            b'A'..=b'Z' => c.wrapping_sub(b'A'),
-            b'a'..=b'z' => c.wrapping_sub(b'a').wrapping_add(26),
-            b'0'..=b'9' => c.wrapping_sub(b'0').wrapping_add(52),
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            b'=' => continue,
-            _ => return None,
-        });
-        acc = (acc << 6) | v;
-        bits = bits.wrapping_add(6);
-        if bits >= 8 {
-            bits = bits.wrapping_sub(8);
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-        acc &= (1 << bits) - 1;
-    }
-    Some(out)
-}
-
 fn jwt(c: &Captures<'_>) -> Option<SecretMatch> {
     let (at, s) = group(c, 1)?;
     let header = s.split(|&b| b == b'.').next()?;
-    let decoded = base64url_decode(header)?;
+    let decoded = URL_SAFE_NO_PAD.decode(header).ok()?;
     let json: serde_json::Value = serde_json::from_slice(&decoded).ok()?;
     let alg = json.get("alg")?.as_str()?;
     let unsigned = alg.eq_ignore_ascii_case("none");
@@ -618,7 +657,11 @@ fn jwt(c: &Captures<'_>) -> Option<SecretMatch> {
         "JSON Web Token",
         (at, s),
         0,
-        if unsigned { Confidence::Example } else { Confidence::Validated },
+        if unsigned {
+            Confidence::Example
+        } else {
+            Confidence::Validated
+        },
         if unsigned {
             "unsigned token (`alg: none`)"
         } else {
@@ -643,14 +686,30 @@ fn url_credential(c: &Captures<'_>) -> Option<SecretMatch> {
     let placeholder = is_placeholder(password)
         || matches!(
             password.to_ascii_lowercase().as_slice(),
-            b"password" | b"pass" | b"secret" | b"pwd" | b"root" | b"admin" | b"guest" | b"postgres"
+            b"password"
+                | b"pass"
+                | b"secret"
+                | b"pwd"
+                | b"root"
+                | b"admin"
+                | b"guest"
+                | b"postgres"
         );
     let (confidence, reason) = if placeholder {
-        (Confidence::Example, "the password is a placeholder or default")
+        (
+            Confidence::Example,
+            "the password is a placeholder or default",
+        )
     } else if local {
-        (Confidence::Example, "the URL points at a local or example host")
+        (
+            Confidence::Example,
+            "the URL points at a local or example host",
+        )
     } else {
-        (Confidence::Validated, "user, password and a remote host in the URL")
+        (
+            Confidence::Validated,
+            "user, password and a remote host in the URL",
+        )
     };
     Some(SecretMatch {
         kind: SecretKind::UrlCredential,
@@ -679,9 +738,22 @@ fn generic_assignment(c: &Captures<'_>) -> Option<SecretMatch> {
     }
     let lower_key = key.to_ascii_lowercase();
     // Names that describe a key rather than hold one.
-    if [&b"_path"[..], b"_file", b"_name", b"_env", b"_length", b"_len", b"_size", b"_id", b"_type", b"_url", b"_hash", b"_header"]
-        .iter()
-        .any(|s| lower_key.ends_with(s))
+    if [
+        &b"_path"[..],
+        b"_file",
+        b"_name",
+        b"_env",
+        b"_length",
+        b"_len",
+        b"_size",
+        b"_id",
+        b"_type",
+        b"_url",
+        b"_hash",
+        b"_header",
+    ]
+    .iter()
+    .any(|s| lower_key.ends_with(s))
     {
         return None;
     }
@@ -691,11 +763,17 @@ fn generic_assignment(c: &Captures<'_>) -> Option<SecretMatch> {
     }
     let hex = value.iter().all(u8::is_ascii_hexdigit);
     let (confidence, reason) = if is_placeholder(value) {
-        (Confidence::Example, "the value reads as an example or placeholder")
+        (
+            Confidence::Example,
+            "the value reads as an example or placeholder",
+        )
     } else if value.len() >= 16 && e >= 4.0 && !hex {
         (Confidence::Probable, "long high-entropy value")
     } else {
-        (Confidence::Example, "short or hexadecimal value of moderate entropy")
+        (
+            Confidence::Example,
+            "short or hexadecimal value of moderate entropy",
+        )
     };
     Some(SecretMatch {
         kind: SecretKind::GenericAssignment,
@@ -712,7 +790,9 @@ fn generic_assignment(c: &Captures<'_>) -> Option<SecretMatch> {
 /// Checks a private-key header found by the pattern: the block must have a
 /// base64 body of real length before its END line.
 fn key_body_len(text: &[u8], header_end: usize) -> usize {
-    let rest = text.get(header_end..header_end.saturating_add(16384).min(text.len())).unwrap_or(&[]);
+    let rest = text
+        .get(header_end..header_end.saturating_add(16384).min(text.len()))
+        .unwrap_or(&[]);
     let end = memchr::memmem::find(rest, b"-----END").unwrap_or(rest.len());
     let body = rest.get(..end).unwrap_or(&[]);
     // JSON-escaped newlines (`\n`) count as separators, not as base64.
@@ -733,13 +813,20 @@ fn key_body_len(text: &[u8], header_end: usize) -> usize {
             }
         }
     }
-    if memchr::memmem::find(rest, b"-----END").is_none() { n.min(8192) } else { n }
+    if memchr::memmem::find(rest, b"-----END").is_none() {
+        n.min(8192)
+    } else {
+        n
+    }
 }
 
 /// Completes private-key matches with their body: a block with at least
 /// 64 base64 characters is a key; a header alone or `...` is an example.
 fn finish_private_keys(text: &[u8], matches: &mut [SecretMatch]) {
-    for m in matches.iter_mut().filter(|m| m.kind == SecretKind::PrivateKey) {
+    for m in matches
+        .iter_mut()
+        .filter(|m| m.kind == SecretKind::PrivateKey)
+    {
         let header_end = m.offset.saturating_add(m.len);
         let body = key_body_len(text, header_end);
         let block_end = text
@@ -768,7 +855,6 @@ fn finish_private_keys(text: &[u8], matches: &mut [SecretMatch]) {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -808,7 +894,11 @@ mod tests {
         let bad = t.replace('R', "S");
         assert_eq!(
             found(&bad),
-            [(SecretKind::ProviderToken, "GitHub token", Confidence::Example)]
+            [(
+                SecretKind::ProviderToken,
+                "GitHub token",
+                Confidence::Example
+            )]
         );
     }
 
@@ -816,9 +906,15 @@ mod tests {
     fn provider_tokens() {
         for (text, provider) in [
             ("glpat-Zx8Kq2Lm9Np4Rt7Vw1Yb", "GitLab personal access token"),
-            ("xoxb-2048193724-4096381925-Hq8ZkP2mWvL9xRt4nB7c", "Slack token"),
+            (
+                "xoxb-2048193724-4096381925-Hq8ZkP2mWvL9xRt4nB7c",
+                "Slack token",
+            ),
             ("sk_live_4eC39HqLyjWDarjtT1zdp7dc9Q", "Stripe secret key"),
-            ("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", "Hugging Face access token"),
+            (
+                "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",
+                "Hugging Face access token",
+            ),
             ("AIzaSyD4k8Lq2Mv9Xp3Rt7Wn1Yb5Zc6Hf0Jg8Ks", "Google API key"),
             (
                 "sk-proj-Ab3De5Gh7Jk9Lm2No4Pq6Rs8Tu0Vw1Xy3Za5Bc7De9Fg2Hi4",
@@ -838,24 +934,50 @@ mod tests {
 
     #[test]
     fn aws_examples_are_examples() {
-        let f = found("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+        let f = found(
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        );
         assert!(f.iter().all(|x| x.2 == Confidence::Example), "{f:?}");
         assert_eq!(f.len(), 2);
         let real = found("aws_secret_access_key = q7Rk2Lm9Np4Rt7Vw1Yb5Zc6Hf0Jg8Ks3Dq2Ab/+Z\n");
-        assert_eq!(real, [(SecretKind::CloudCredential, "AWS secret access key", Confidence::Validated)]);
+        assert_eq!(
+            real,
+            [(
+                SecretKind::CloudCredential,
+                "AWS secret access key",
+                Confidence::Validated
+            )]
+        );
     }
 
     #[test]
     fn private_keys_need_a_body() {
         let body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmwIDAQABAoIBAQCo";
-        let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
-        assert_eq!(found(&pem), [(SecretKind::PrivateKey, "RSA private key", Confidence::Validated)]);
-        let json = format!("{{\"type\": \"service_account\", \"private_key_id\": \"0a1b\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n\"}}");
+        let pem =
+            format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----\n");
+        assert_eq!(
+            found(&pem),
+            [(
+                SecretKind::PrivateKey,
+                "RSA private key",
+                Confidence::Validated
+            )]
+        );
+        let json = format!(
+            "{{\"type\": \"service_account\", \"private_key_id\": \"0a1b\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n\"}}"
+        );
         assert_eq!(
             found(&json),
-            [(SecretKind::CloudCredential, "Google Cloud service-account key", Confidence::Validated)]
+            [(
+                SecretKind::CloudCredential,
+                "Google Cloud service-account key",
+                Confidence::Validated
+            )]
         );
-        assert_eq!(found("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----")[0].2, Confidence::Example);
+        assert_eq!(
+            found("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----")[0].2,
+            Confidence::Example
+        );
     }
 
     #[test]
@@ -864,18 +986,39 @@ mod tests {
             found("DATABASE_URL=postgresql://svc:Q9v!xL2mR7pT@db.internal.corp:5432/app")[0].2,
             Confidence::Validated
         );
-        assert_eq!(found("redis://user:password@localhost:6379")[0].2, Confidence::Example);
+        assert_eq!(
+            found("redis://user:password@localhost:6379")[0].2,
+            Confidence::Example
+        );
         let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-        assert_eq!(found(jwt), [(SecretKind::Jwt, "JSON Web Token", Confidence::Validated)]);
+        assert_eq!(
+            found(jwt),
+            [(SecretKind::Jwt, "JSON Web Token", Confidence::Validated)]
+        );
         assert!(found("eyJub3QiOiJqd3QifQxx.eyJub3QiOiJqd3QifQxx.abcdefghijklmnopqrst").is_empty());
         let key = "Zk3Lm9Np4Rt7Vw1Yb5Zc6Hf0Jg8Ks3Dq2Ab3De5Gh7Jk9Lm2No4Pq6Rs8Tu0Vw1Xy3Za5Bc7De9Fg2Hi4jK0a1==";
-        let f = found(&format!("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key};EndpointSuffix=core.windows.net"));
-        assert_eq!(f, [(SecretKind::CloudCredential, "Azure storage account key", Confidence::Validated)]);
-        let sas = found("https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=Zk3Lm9Np4Rt7Vw1Yb5Zc6Hf0Jg8Ks3Dq2Ab3De5Gh7Jk%3D");
+        let f = found(&format!(
+            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key};EndpointSuffix=core.windows.net"
+        ));
+        assert_eq!(
+            f,
+            [(
+                SecretKind::CloudCredential,
+                "Azure storage account key",
+                Confidence::Validated
+            )]
+        );
+        let sas = found(
+            "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&srt=o&sp=r&se=2030-01-01T00:00:00Z&sig=Zk3Lm9Np4Rt7Vw1Yb5Zc6Hf0Jg8Ks3Dq2Ab3De5Gh7Jk%3D",
+        );
         assert_eq!(sas[0].1, "Azure shared access signature");
         assert_eq!(
             found("api_key = \"Zk3Lm9Np4Rt7Vw1Yb5Zc6Hf0\""),
-            [(SecretKind::GenericAssignment, "secret assignment", Confidence::Probable)]
+            [(
+                SecretKind::GenericAssignment,
+                "secret assignment",
+                Confidence::Probable
+            )]
         );
         assert!(found("password = os.environ['DB_PASSWORD']").is_empty());
         assert!(found("password_length = 1234567890123").is_empty());

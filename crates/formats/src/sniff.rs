@@ -155,7 +155,9 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     // `MZ` or `\x7fELF` is not enough. Before the zip search: a program
     // with an archive appended (a self-extractor, a llamafile) is a program
     // first (the llamafile refinement then looks at its zip).
-    if let Some(h) = crate::executable::sniff_header(data.get(..data.len().min(64 << 10)).unwrap_or(data)) {
+    if let Some(h) =
+        crate::executable::sniff_header(data.get(..data.len().min(64 << 10)).unwrap_or(data))
+    {
         return match h.format {
             crate::executable::ExeFormat::Elf => Sniffed::Elf,
             crate::executable::ExeFormat::Pe => Sniffed::Pe,

@@ -18,12 +18,15 @@ impl Ctx<'_> {
         let view = match executable::parse(data) {
             Ok(v) => Some(v),
             Err(ExeError::Malformed { message, .. }) => {
-                self.out.findings.push(rules::executable_unreadable(
-                    location, &header, &message,
-                ));
+                self.out
+                    .findings
+                    .push(rules::executable_unreadable(location, &header, &message));
                 self.inconclusive(
                     location,
-                    format!("{} image could not be parsed: {message}", header.format.as_str()),
+                    format!(
+                        "{} image could not be parsed: {message}",
+                        header.format.as_str()
+                    ),
                 );
                 None
             }
@@ -42,7 +45,10 @@ impl Ctx<'_> {
         self.fact("executable.kind", header.kind.as_str());
         self.fact("executable.arch", header.arch.clone());
         if let Some(v) = &view {
-            self.fact("executable.imports_of_interest", v.imports_of_interest.join(","));
+            self.fact(
+                "executable.imports_of_interest",
+                v.imports_of_interest.join(","),
+            );
             self.fact("executable.libraries", v.libraries.join(","));
         }
     }

@@ -48,8 +48,27 @@ source.
 
 /// Extensions of weight and model files: a binary under one is disguised.
 const MODEL_EXTENSIONS: &[&str] = &[
-    "bin", "pt", "pth", "ckpt", "pkl", "pickle", "safetensors", "gguf", "ggml", "onnx", "h5",
-    "hdf5", "keras", "npy", "npz", "tflite", "pb", "joblib", "msgpack", "model", "params",
+    "bin",
+    "pt",
+    "pth",
+    "ckpt",
+    "pkl",
+    "pickle",
+    "safetensors",
+    "gguf",
+    "ggml",
+    "onnx",
+    "h5",
+    "hdf5",
+    "keras",
+    "npy",
+    "npz",
+    "tflite",
+    "pb",
+    "joblib",
+    "msgpack",
+    "model",
+    "params",
 ];
 
 pub fn finding(

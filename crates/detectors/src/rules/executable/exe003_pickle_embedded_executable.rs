@@ -1,7 +1,7 @@
 //! EXE003: a pickle's bytes or string constant is a native executable.
 
 use sentrascan_formats::pickle::PickleAnalysis;
-use sentrascan_types::{Finding, Location, RuleMeta, Severity, Category};
+use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 use super::{describe, with_evidence};
 

@@ -44,7 +44,9 @@ pub fn finding(location: &Location, header: &ExeHeader, message: &str) -> Findin
         location.clone(),
         format!("Native image could not be read ({what})"),
     )
-    .description(format!("The file has the valid header of {what}, but its tables cannot be read: {message}."))
+    .description(format!(
+        "The file has the valid header of {what}, but its tables cannot be read: {message}."
+    ))
     .evidence("error", message);
     with_evidence(f, header, None)
 }

@@ -27,8 +27,17 @@ pub(crate) const FAMILY: RuleFamily = RuleFamily::Executable;
 
 /// `an ELF x86_64 shared library`, `a PE x86_64 executable`.
 pub(crate) fn describe(h: &ExeHeader) -> String {
-    let article = if h.format == ExeFormat::Elf { "an" } else { "a" };
-    format!("{article} {} {} {}", h.format.as_str(), h.arch, h.kind.as_str())
+    let article = if h.format == ExeFormat::Elf {
+        "an"
+    } else {
+        "a"
+    };
+    format!(
+        "{article} {} {} {}",
+        h.format.as_str(),
+        h.arch,
+        h.kind.as_str()
+    )
 }
 
 /// Header and import evidence shared by the rules.

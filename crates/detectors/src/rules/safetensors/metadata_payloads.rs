@@ -391,8 +391,8 @@ pub(crate) fn executable_magic(b: &[u8]) -> Option<&'static str> {
     }
     match b {
         [0x7f, b'E', b'L', b'F', 1 | 2, 1 | 2, 1, ..] => Some("ELF executable"),
-        [0xfe, 0xed, 0xfa, 0xce | 0xcf, 0 | 1 | 2, 0, 0, 7 | 12 | 18, ..]
-        | [0xce | 0xcf, 0xfa, 0xed, 0xfe, 7 | 12 | 18, 0, 0, 0 | 1 | 2, ..] => {
+        [0xfe, 0xed, 0xfa, 0xce | 0xcf, 0..=2, 0, 0, 7 | 12 | 18, ..]
+        | [0xce | 0xcf, 0xfa, 0xed, 0xfe, 7 | 12 | 18, 0, 0, 0..=2, ..] => {
             Some("Mach-O executable")
         }
         [0xca, 0xfe, 0xba, 0xbe, ..] => Some("Java class file"),

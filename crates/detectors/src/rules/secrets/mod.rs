@@ -149,6 +149,9 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].rule.as_str(), "SEC006");
         assert_eq!(out[0].severity, Severity::Medium);
-        assert_eq!(out[0].title, "Secret assignment in file assigned to `client_secret`");
+        assert_eq!(
+            out[0].title,
+            "Secret assignment in file assigned to `client_secret`"
+        );
     }
 }
