@@ -70,6 +70,8 @@ pub(crate) struct Ctx<'l> {
     /// associated files): set by the format's analysis, taken by the
     /// trailing-zip check of the same call.
     appended_zip: Option<AppendedZip>,
+    /// Bytes searched for secrets so far in this file (see `Limits::max_secret_file_bytes`).
+    pub secret_bytes: u64,
 }
 
 /// A documented zip after a model: where the model ends and which member
@@ -77,8 +79,6 @@ pub(crate) struct Ctx<'l> {
 pub(crate) struct AppendedZip {
     pub after: u64,
     pub members: Vec<String>,
-    /// Bytes searched for secrets so far in this file (see `Limits::max_secret_file_bytes`).
-    pub secret_bytes: u64,
 }
 
 /// Stored members at least this large are not CRC-checked in verdict-only scans.
