@@ -384,6 +384,8 @@ def build(elf_program: bytes, elf_library: bytes) -> list[tuple[str, bytes, list
         ("executables/EXE002_elf_program", elf_program, [("EXE002", "HIGH")]),
         ("executables/EXE002_elf_custom_op.so", elf_library, [("EXE002", "MEDIUM")]),
         ("executables/EXE002_elf_library_named_pytorch_model.bin", elf_library, [("EXE002", "HIGH")]),
+        ("executables/EXE002_pe_program.exe", pe_winexec(), [("EXE002", "HIGH")]),
+        ("executables/EXE002_macho_dylib.dylib", macho_dylib(), [("EXE002", "MEDIUM")]),
         (
             "executables/EXE001_zip_member_pe.zip",
             zip_bytes([("model/config.json", b'{"hidden_size": 64}'), ("model/tools/updater.exe", pe_winexec())]),
