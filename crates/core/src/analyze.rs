@@ -23,8 +23,10 @@ mod tensorrt;
 mod tflite;
 
 mod evidence;
+mod executable;
 mod hdf5;
 mod keras;
+mod secrets;
 
 mod onnx;
 mod paddle;
@@ -83,6 +85,8 @@ pub(crate) struct Ctx<'l> {
     /// associated files): set by the format's analysis, taken by the
     /// trailing-zip check of the same call.
     appended_zip: Option<AppendedZip>,
+    /// Bytes searched for secrets so far in this file (see `Limits::max_secret_file_bytes`).
+    pub secret_bytes: u64,
 }
 
 /// A documented zip after a model: where the model ends and which member
@@ -237,6 +241,7 @@ impl<'l> Ctx<'l> {
 
             skip_large_stored_crc: false,
             appended_zip: None,
+            secret_bytes: 0,
         }
     }
 
@@ -449,20 +454,32 @@ impl<'l> Ctx<'l> {
             ModelFormat::Cntk => self.cntk(data, location),
             ModelFormat::MxnetSymbol => self.mxnet_symbol(data, location),
             ModelFormat::MxnetParams => self.mxnet_params(data, location),
-            ModelFormat::Python => self.python_source(data, location),
-            ModelFormat::ShellScript => self.script(data, location),
+            ModelFormat::Python => {
+                self.python_source(data, location);
+                self.text_file_secrets(data, location);
+            }
+            ModelFormat::ShellScript => {
+                self.script(data, location);
+                self.text_file_secrets(data, location);
+            }
             ModelFormat::Yaml | ModelFormat::Toml | ModelFormat::Ini => {
-                self.config_file(data, location, name, format)
+                self.config_file(data, location, name, format);
+                self.text_file_secrets(data, location);
             }
             ModelFormat::ModelCard => {
                 self.model_card(data, location);
                 self.card_file(data, name);
+                self.text_file_secrets(data, location);
+            }
+            ModelFormat::Elf | ModelFormat::Pe | ModelFormat::MachO => {
+                self.executable(data, location, name, depth)
             }
             other => {
                 if other == ModelFormat::Json {
                     self.config_file(data, location, name, other);
                 }
                 self.text_templates(data, location, name, other);
+                self.text_file_secrets(data, location);
                 self.card_file(data, name);
                 if depth > 0 && !self.out.analysed_text {
                     self.out.unanalysed_members += 1;
@@ -635,6 +652,13 @@ impl<'l> Ctx<'l> {
         match safetensors::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_safetensors(&view, location, &mut self.out.findings);
+                // The JSON header holds the metadata: searched as one text.
+                let header_end = usize::try_from(view.data_start)
+                    .unwrap_or(0)
+                    .min(data.len());
+                if let Some(header) = data.get(8..header_end) {
+                    self.secrets(header, location, "header metadata", Some(8));
+                }
                 self.safetensors_evidence(&view);
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
@@ -652,6 +676,7 @@ impl<'l> Ctx<'l> {
         match gguf::parse(data, self.limits) {
             Ok(view) => {
                 rules::check_gguf(&view, location, &mut self.out.findings);
+                self.gguf_secrets(&view, location);
                 self.fact("gguf.version", view.version.to_string());
                 for (key, value) in &view.general {
                     let text = match value.as_u64() {
@@ -821,6 +846,8 @@ impl<'l> Ctx<'l> {
     ) -> PickleAnalysis {
         let view = an.finish();
         self.pickle_evidence(&view);
+        rules::check_pickle_executables(&view, location, scanner, &mut self.out.findings);
+        self.pickle_secrets(&view, location);
         rules::check_pickle(
             &view,
             &PickleCtx {
@@ -1032,6 +1059,9 @@ impl<'l> Ctx<'l> {
             rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
+        if let Some((at, comment)) = zip::comment(data) {
+            self.secrets(comment, location, "archive comment", Some(at));
+        }
         if format == ModelFormat::Keras {
             self.keras_zip(data, view, location, depth);
         }

@@ -26,6 +26,7 @@
 mod analyze;
 mod cache;
 mod hash;
+mod redact;
 mod scanner;
 mod walk;
 

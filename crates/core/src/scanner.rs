@@ -388,6 +388,10 @@ impl Scanner {
     ) -> FileResult {
         // The same fact reached twice (a stream found both directly and by a
         // resynchronising probe) is one finding; counts are taken after this.
+        // Other rules quote what they saw (commands, URLs, metadata): no
+        // report field may carry a credential, whichever rule quoted it.
+        crate::redact::findings(&mut a.findings);
+        crate::redact::facts(&mut a.metadata);
         a.findings.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
         a.findings
             .dedup_by(|x, y| x.sort_key() == y.sort_key() && x.description == y.description);

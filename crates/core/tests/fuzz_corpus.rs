@@ -274,6 +274,8 @@ fn every_fuzz_target_has_a_corpus() {
         "executorch",
         "tensorrt",
         "rknn",
+        "secrets",
+        "executable",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -17,6 +17,9 @@ pub use rules::archive::arc005_path_traversal::{
 pub use rules::archive::arc007_compression_bomb::finding as compression_bomb;
 pub use rules::archive::arc008_special_member::finding as special_member;
 pub use rules::archive::{check_tar_names, check_zip};
+pub use rules::executable::{
+    check_pickle_executables, executable_in_container, executable_unreadable, standalone_executable,
+};
 pub use rules::gguf::{check_gguf, header_unreadable as gguf_header_unreadable};
 pub use rules::hdf5::{
     check_hdf5, unreadable as hdf5_unreadable, user_block_content as hdf5_user_block_content,
@@ -65,6 +68,7 @@ pub use rules::safetensors::{
     check_safetensors, header_unreadable as safetensors_header_unreadable,
 };
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
+pub use rules::secrets::{SecretSite, check_secrets};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
 pub use rules::tensorrt::{check_tensorrt, engine_unreadable as tensorrt_engine_unreadable};

@@ -5,7 +5,8 @@ use sentrascan_types::RuleMeta;
 use crate::rules::tensorflow;
 use crate::rules::tflite;
 use crate::rules::{
-    archive, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, template,
+    archive, executable, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, secrets,
+    template,
 };
 
 use crate::rules::onnx;
@@ -217,6 +218,16 @@ static RULES: &[&RuleMeta] = &[
     &hfrepo::hfr001_remote_code_required::RULE,
     &hfrepo::hfr002_remote_code_other_repository::RULE,
     &hfrepo::hfr003_trust_remote_code_enabled::RULE,
+    &secrets::sec001_provider_token::RULE,
+    &secrets::sec002_private_key::RULE,
+    &secrets::sec003_cloud_credential::RULE,
+    &secrets::sec004_url_credential::RULE,
+    &secrets::sec005_jwt::RULE,
+    &secrets::sec006_secret_assignment::RULE,
+    &executable::exe001_executable_in_container::RULE,
+    &executable::exe002_standalone_executable::RULE,
+    &executable::exe003_pickle_embedded_executable::RULE,
+    &executable::exe004_executable_unreadable::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -477,6 +488,16 @@ mod tests {
                 "HFR001 hf-remote-code-required",
                 "HFR002 hf-remote-code-other-repository",
                 "HFR003 hf-trust-remote-code-enabled",
+                "SEC001 provider-api-token",
+                "SEC002 private-key",
+                "SEC003 cloud-credential",
+                "SEC004 connection-url-password",
+                "SEC005 json-web-token",
+                "SEC006 hardcoded-secret-assignment",
+                "EXE001 executable-in-container",
+                "EXE002 standalone-executable",
+                "EXE003 pickle-embedded-executable",
+                "EXE004 executable-unreadable",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

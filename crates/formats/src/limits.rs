@@ -61,6 +61,12 @@ pub struct Limits {
     pub max_syntax_depth: u32,
     /// Values walked in one configuration file.
     pub max_config_nodes: u64,
+    /// Bytes of one text searched for secrets (a file, a metadata value, a string).
+    pub max_secret_scan_bytes: usize,
+    /// Bytes of all texts searched for secrets in one file together; what
+    /// is past it (strings of huge pickles, metadata of huge models) is not
+    /// searched.
+    pub max_secret_file_bytes: u64,
     /// Wall-clock deadline for the analysis of one file (the engine sets it
     /// from its per-file time budget). Long loops check it and stop with a
     /// `time_budget` limit, which makes the result inconclusive.
@@ -106,6 +112,8 @@ impl Default for Limits {
             max_json_bytes: 128 << 20,
             max_syntax_depth: 256,
             max_config_nodes: 4_000_000,
+            max_secret_scan_bytes: 16 << 20,
+            max_secret_file_bytes: 64 << 20,
             deadline: None,
         }
     }

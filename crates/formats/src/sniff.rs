@@ -194,6 +194,19 @@ pub fn sniff(data: &[u8]) -> Sniffed {
         return Sniffed::Pickle;
     }
 
+    // Native executables: headers validated field by field, so a stray
+    // `MZ` or `\x7fELF` is not enough. Before the zip search: a program
+    // with an archive appended (a self-extractor, a llamafile) is a program
+    // first (the llamafile refinement then looks at its zip).
+    if let Some(h) =
+        crate::executable::sniff_header(data.get(..data.len().min(64 << 10)).unwrap_or(data))
+    {
+        return match h.format {
+            crate::executable::ExeFormat::Elf => Sniffed::Elf,
+            crate::executable::ExeFormat::Pe => Sniffed::Pe,
+            _ => Sniffed::MachO,
+        };
+    }
     // Weak two-byte magics, checked after pickles (whose MARK is a valid zlib CMF).
     match crate::compress::sniff(data) {
         Some(crate::compress::Compression::Zlib) => return Sniffed::Zlib,

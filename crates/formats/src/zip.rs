@@ -155,6 +155,15 @@ fn find_eocd(data: &[u8]) -> Option<u64> {
     }
 }
 
+/// The archive comment and its file offset: free text after the end of
+/// central directory record, which tools display and nothing validates.
+pub fn comment(data: &[u8]) -> Option<(u64, &[u8])> {
+    let eocd = find_eocd(data)?;
+    let start = eocd.checked_add(22)?;
+    let text = data.get(usize::try_from(start).ok()?..)?;
+    (!text.is_empty()).then_some((start, text))
+}
+
 /// Reads the central directory and every local header.
 pub fn parse(data: &[u8], limits: &Limits) -> Result<ZipView, ZipError> {
     let len = data.len() as u64;

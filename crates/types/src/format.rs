@@ -276,6 +276,9 @@ impl ModelFormat {
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef
+                | ModelFormat::Elf
+                | ModelFormat::Pe
+                | ModelFormat::MachO
                 | ModelFormat::TfKerasMetadata
                 | ModelFormat::Hdf5
                 | ModelFormat::Python

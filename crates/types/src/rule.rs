@@ -71,6 +71,10 @@ pub enum RuleFamily {
     Config,
     /// `HFR`: Hugging Face repository conventions (remote code, model cards).
     HfRepo,
+    /// `SEC`: credentials anywhere text is found.
+    Secrets,
+    /// `EXE`: native executables (ELF, PE, Mach-O) in models and containers.
+    Executable,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -111,6 +115,8 @@ impl RuleFamily {
             RuleFamily::Python => "PY",
             RuleFamily::Config => "CFG",
             RuleFamily::HfRepo => "HFR",
+            RuleFamily::Secrets => "SEC",
+            RuleFamily::Executable => "EXE",
             RuleFamily::Scanner => "SCN",
         }
     }

@@ -84,6 +84,7 @@ impl Ctx<'_> {
             }
         };
         rules::check_onnx(&view, location, &mut self.out.findings);
+        self.onnx_secrets(&view, location);
         for (limit, value) in &view.limits_hit {
             self.limit(location, limit, *value);
         }

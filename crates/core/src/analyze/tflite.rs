@@ -39,6 +39,7 @@ impl Ctx<'_> {
                 members: sm.associated_files.clone(),
             });
         }
+        self.tflite_secrets(&view, location);
         for (limit, value) in &view.limits_hit {
             self.limit(location, limit, *value);
         }

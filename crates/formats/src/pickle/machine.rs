@@ -126,6 +126,8 @@ pub struct Analyzer<'l> {
     depth: u32,
     nested_bytes: u64,
     resync_bytes: u64,
+    /// Bytes of `out.strings`.
+    kept_string_bytes: usize,
 }
 
 impl<'l> Analyzer<'l> {
@@ -140,6 +142,7 @@ impl<'l> Analyzer<'l> {
             depth: 0,
             nested_bytes: 0,
             resync_bytes: 0,
+            kept_string_bytes: 0,
         }
     }
 
@@ -320,6 +323,13 @@ impl<'l> Analyzer<'l> {
         o.proto_anomalies.extend(other.proto_anomalies);
         o.trailing.extend(other.trailing);
         o.joblib_arrays = o.joblib_arrays.saturating_add(other.joblib_arrays);
+        for st in other.strings {
+            if self.kept_string_bytes.saturating_add(st.text.len()) <= MAX_KEPT_STRING_BYTES {
+                self.kept_string_bytes = self.kept_string_bytes.saturating_add(st.text.len());
+                o.strings.push(st);
+            }
+        }
+        o.executables.extend(other.executables);
         if o.limit.is_none() {
             o.limit = other.limit;
         }
@@ -729,7 +739,33 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         }
     }
 
+    /// Keeps a constant for the secret scan and notes an executable in it.
+    fn note_constant(&mut self, bytes: &[u8], offset: usize) {
+        if bytes.len() >= 64
+            && let Some(header) =
+                crate::executable::sniff_header(bytes.get(..bytes.len().min(4096)).unwrap_or(bytes))
+            && self.an.out.executables.len() < 64
+        {
+            self.an.out.executables.push(EmbeddedExecutable {
+                offset: offset as u64,
+                len: bytes.len() as u64,
+                header,
+            });
+        }
+        let an = &mut *self.an;
+        if (MIN_KEPT_STRING..=MAX_KEPT_STRING).contains(&bytes.len())
+            && an.kept_string_bytes.saturating_add(bytes.len()) <= MAX_KEPT_STRING_BYTES
+        {
+            an.kept_string_bytes = an.kept_string_bytes.saturating_add(bytes.len());
+            an.out.strings.push(PickleString {
+                offset: offset as u64,
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            });
+        }
+    }
+
     fn push_text(&mut self, bytes: &'a [u8], op: &Op<'_>, strict_utf8: bool) {
+        self.note_constant(bytes, op.offset);
         let v = match std::str::from_utf8(bytes) {
             Ok(s) => Value::Str(Text::Borrowed(s)),
             Err(_) => {
@@ -751,6 +787,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     }
 
     fn push_bytes(&mut self, bytes: &'a [u8], op: &Op<'_>) {
+        self.note_constant(bytes, op.offset);
         if bytes.len() >= MIN_NESTED_LEN {
             self.check_nested(bytes, op.offset);
         }
@@ -916,6 +953,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 };
                 match decoded {
                     Some(b) => {
+                        self.note_constant(&b, op.offset);
                         let s = String::from_utf8_lossy(&b).into_owned();
                         if b.len() >= MIN_NESTED_LEN {
                             self.check_nested(&b, op.offset);
@@ -939,6 +977,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             O::Unicode => {
                 if let Arg::Line(l) = op.arg {
                     let s = decode_raw_unicode_escape(l);
+                    self.note_constant(s.as_bytes(), op.offset);
                     if s.len() >= MIN_NESTED_LEN {
                         self.check_nested(s.as_bytes(), op.offset);
                     }

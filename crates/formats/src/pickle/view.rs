@@ -28,6 +28,34 @@ pub struct PickleAnalysis {
     pub ops: u64,
     /// NumPy arrays joblib stored inline, whose bytes were skipped.
     pub joblib_arrays: u64,
+    /// String and bytes constants kept for the secret scan: at least
+    /// [`MIN_KEPT_STRING`] bytes each, [`MAX_KEPT_STRING_BYTES`] in all.
+    pub strings: Vec<PickleString>,
+    /// Bytes constants whose first bytes are a validated executable header.
+    pub executables: Vec<EmbeddedExecutable>,
+}
+
+/// Shortest string constant kept for the secret scan.
+pub const MIN_KEPT_STRING: usize = 12;
+/// Longest string constant kept for the secret scan (longer ones are data).
+pub const MAX_KEPT_STRING: usize = 64 << 10;
+/// String bytes kept per analysis.
+pub const MAX_KEPT_STRING_BYTES: usize = 4 << 20;
+
+/// A string constant of the pickle (lossily decoded when not UTF-8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickleString {
+    /// Offset of the opcode that pushed it.
+    pub offset: u64,
+    pub text: String,
+}
+
+/// A bytes or string constant holding a native executable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmbeddedExecutable {
+    pub offset: u64,
+    pub len: u64,
+    pub header: crate::executable::ExeHeader,
 }
 
 impl PickleAnalysis {

@@ -390,14 +390,27 @@ fn piped_fetch(lower: &str, text: &str) -> Option<CodeHit> {
     None
 }
 
-/// The executable format whose magic number starts `b`.
+/// The executable format whose header starts `b`: a fully validated
+/// header first ([`sentrascan_formats::executable::sniff_header`]), else a
+/// header prefix too short to validate completely but specific beyond its
+/// magic (ELF identification bytes, a Mach-O CPU type, a PE signature).
 pub(crate) fn executable_magic(b: &[u8]) -> Option<&'static str> {
+    use sentrascan_formats::executable::{ExeFormat, sniff_header};
+    if let Some(h) = sniff_header(b) {
+        return Some(match h.format {
+            ExeFormat::Elf => "ELF executable",
+            ExeFormat::Pe => "PE (Windows) executable",
+            ExeFormat::MachO => "Mach-O executable",
+            ExeFormat::MachOFat => "Mach-O universal binary",
+        });
+    }
     match b {
-        [0x7f, b'E', b'L', b'F', ..] => Some("ELF executable"),
-        [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
+        [0x7f, b'E', b'L', b'F', 1 | 2, 1 | 2, 1, ..] => Some("ELF executable"),
+        [0xfe, 0xed, 0xfa, 0xce | 0xcf, 0..=2, 0, 0, 7 | 12 | 18, ..]
+        | [0xce | 0xcf, 0xfa, 0xed, 0xfe, 7 | 12 | 18, 0, 0, 0..=2, ..] => {
             Some("Mach-O executable")
         }
-        [0xca, 0xfe, 0xba, 0xbe, ..] => Some("Mach-O universal binary or Java class"),
+        [0xca, 0xfe, 0xba, 0xbe, ..] => Some("Java class file"),
         [0x00, b'a', b's', b'm', 0x01, ..] => Some("WebAssembly module"),
         [b'M', b'Z', rest @ ..] if pe_header(b) || rest.starts_with(&[0x90, 0x00]) => {
             Some("PE (Windows) executable")

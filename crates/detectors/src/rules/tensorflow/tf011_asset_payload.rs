@@ -122,7 +122,7 @@ mod tests {
             check(&l, name, data, fmt).map(|f| f.severity.to_string())
         };
         assert_eq!(
-            sev("a", b"\x7fELF\x02\x01", "unknown").as_deref(),
+            sev("a", b"\x7fELF\x02\x01\x01", "unknown").as_deref(),
             Some("HIGH")
         );
         assert_eq!(
