@@ -21,14 +21,20 @@
     )
 )]
 
+pub mod catboost;
 pub mod compress;
+pub mod flax;
+pub mod gbt;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
+pub mod lightgbm;
 pub mod limits;
+pub mod msgpack;
 pub mod modelcard;
 pub mod npy;
 pub mod onnx;
+pub mod orbax;
 
 pub mod pickle;
 pub mod pymarshal;
@@ -40,6 +46,8 @@ pub mod template;
 pub mod tensorflow;
 pub mod tflite;
 pub mod torch;
+pub mod ubjson;
+pub mod xgboost;
 pub mod zip;
 
 pub use limits::Limits;

@@ -45,6 +45,9 @@ pub struct Limits {
     pub max_tf_nodes: u64,
     /// TensorFlow library functions per file.
     pub max_tf_functions: u64,
+    /// Values decoded from one MessagePack or UBJSON document (Flax state,
+    /// XGBoost UBJSON): each costs a few dozen bytes of memory.
+    pub max_structured_values: u64,
     /// Wall-clock deadline for the analysis of one file (the engine sets it
     /// from its per-file time budget). Long loops check it and stop with a
     /// `time_budget` limit, which makes the result inconclusive.
@@ -81,6 +84,7 @@ impl Default for Limits {
             max_archive_depth: 5,
             expansion_threshold: 100_000_000,
             max_tf_nodes: 1_000_000,
+            max_structured_values: 20_000_000,
             max_tf_functions: 100_000,
             deadline: None,
         }

@@ -126,6 +126,23 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::onnx::sniff(data) {
         return Sniffed::Onnx;
     }
+    if data.starts_with(crate::catboost::MAGIC) {
+        return Sniffed::CatBoost;
+    }
+    if crate::xgboost::sniff_binary(data) {
+        return Sniffed::XgboostBinary;
+    }
+    if crate::xgboost::sniff_ubj(data) {
+        return Sniffed::XgboostUbj;
+    }
+    if crate::lightgbm::sniff(data) {
+        return Sniffed::LightGbm;
+    }
+    // Before pickles: a MessagePack map's first byte (0x80-0x8f) is also a
+    // pickle opcode; Flax state is a single map that is the whole file.
+    if crate::flax::sniff(data) {
+        return Sniffed::FlaxMsgpack;
+    }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
     }
@@ -139,7 +156,13 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::zip::sniff(data) {
         return Sniffed::Zip;
     }
+    if crate::xgboost::sniff_json(data) {
+        return Sniffed::XgboostJson;
+    }
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') && crate::orbax::sniff(data) {
+        return Sniffed::OrbaxCheckpoint;
+    }
     if matches!(first, Some(b'{') | Some(b'['))
         && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok()
     {
