@@ -14,6 +14,8 @@ use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
 use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
+mod flax;
+mod gbt;
 mod tensorflow;
 mod tflite;
 
@@ -267,6 +269,11 @@ impl<'l> Ctx<'l> {
         let mut format = match refine(data, sniffed, zip_view) {
             // ONNX has no magic number: the extension says which parser to try.
             ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
+            // Pre-1.0 XGBoost binaries have no magic: the name and a
+            // plausible learner header followed by a known objective say so.
+            ModelFormat::Unknown if gbt::is_bare_xgboost_binary(data, name) => {
+                ModelFormat::XgboostBinary
+            }
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -334,6 +341,13 @@ impl<'l> Ctx<'l> {
             ModelFormat::Gguf => self.gguf(data, location),
             ModelFormat::TfLite => self.tflite(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
+            ModelFormat::FlaxMsgpack => self.flax(data, location, name, depth),
+            ModelFormat::OrbaxCheckpoint => self.orbax(data, location),
+            ModelFormat::XgboostJson
+            | ModelFormat::XgboostUbj
+            | ModelFormat::XgboostBinary
+            | ModelFormat::LightGbm
+            | ModelFormat::CatBoost => self.gbt(data, location, format),
 
             ModelFormat::TfSavedModel
             | ModelFormat::TfMetaGraph

@@ -31,6 +31,10 @@ pub enum RuleFamily {
     TfLite,
     /// `TF`: TensorFlow SavedModels, MetaGraphs and GraphDefs.
     TensorFlow,
+    /// `FLX`: Flax/JAX MessagePack state and Orbax checkpoints.
+    Flax,
+    /// `GBT`: gradient-boosted tree models (XGBoost, LightGBM, CatBoost).
+    Gbt,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -51,6 +55,8 @@ impl RuleFamily {
             RuleFamily::Template => "TPL",
             RuleFamily::TfLite => "TFL",
             RuleFamily::TensorFlow => "TF",
+            RuleFamily::Flax => "FLX",
+            RuleFamily::Gbt => "GBT",
             RuleFamily::Scanner => "SCN",
         }
     }

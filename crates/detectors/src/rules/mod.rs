@@ -1,6 +1,8 @@
 //! Rule families, one module each, one file per rule.
 
 pub mod archive;
+pub mod flax;
+pub mod gbt;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
