@@ -173,7 +173,7 @@ pub fn parse(data: &[u8]) -> Result<GbtView, LgbError> {
     let max_feature = header.int("max_feature_idx");
     view.trees = trees.len() as u64;
     if let (Some(per_iter), n) = (header.int("num_tree_per_iteration"), trees.len())
-        && (per_iter <= 0 || (n as i64) % per_iter.max(1) != 0)
+        && (per_iter <= 0 || (n as i64).checked_rem(per_iter) != Some(0))
     {
         view.inconsistent(
             "num_tree_per_iteration",

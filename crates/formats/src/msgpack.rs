@@ -178,11 +178,11 @@ impl<'a> Reader<'a> {
             0xc0 => Value::Nil,
             0xc2 => Value::Bool(false),
             0xc3 => Value::Bool(true),
-            0xc4 | 0xc5 | 0xc6 => {
+            0xc4..=0xc6 => {
                 let n = self.len(width(tag.wrapping_sub(0xc4)), "bin length")?;
                 Value::Bin(self.take(n, "bin")?)
             }
-            0xc7 | 0xc8 | 0xc9 => {
+            0xc7..=0xc9 => {
                 let n = self.len(width(tag.wrapping_sub(0xc7)), "ext length")?;
                 let code = self.be(1, "ext type")? as u8 as i8;
                 Value::Ext(code, self.take(n, "ext")?)
@@ -198,7 +198,7 @@ impl<'a> Reader<'a> {
                 let code = self.be(1, "ext type")? as u8 as i8;
                 Value::Ext(code, self.take(width(tag.wrapping_sub(0xd4)), "fixext")?)
             }
-            0xd9 | 0xda | 0xdb => {
+            0xd9..=0xdb => {
                 let n = self.len(width(tag.wrapping_sub(0xd9)), "str length")?;
                 Value::Str(self.take(n, "str")?)
             }

@@ -539,7 +539,6 @@ impl<'a> Binary<'a> {
             let tp = self.take(TREE_PARAM_BYTES, "tree header")?;
             let num_nodes = Self::i32_at(tp, 4);
             let tree_features = Self::i32_at(tp, 16);
-            let size_leaf_vector = Self::i32_at(tp, 20);
             let Ok(n) = usize::try_from(num_nodes) else {
                 view.inconsistent(&path, format!("num_nodes is {num_nodes}"));
                 return Ok(());
@@ -585,10 +584,8 @@ impl<'a> Binary<'a> {
                 what: "node statistics",
                 offset: self.pos as u64,
             })?;
+            // `RegTree::Load` reads no leaf vector in the binary format.
             self.take(stat_bytes, "node statistics")?;
-            if size_leaf_vector != 0 {
-                self.floats("leaf vector")?;
-            }
         }
         let info = num_trees.checked_mul(4).ok_or(XgbError::Truncated {
             what: "tree_info",

@@ -13,6 +13,13 @@ use super::Ctx;
 /// Top-level keys kept in the `flax.top_level_keys` fact.
 const MAX_KEYS: usize = 64;
 
+/// A `.msgpack`/`.flax` name on bytes that start with a MessagePack map.
+pub(super) fn is_flax_name(data: &[u8], name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.ends_with(".msgpack") || lower.ends_with(".flax"))
+        && matches!(data.first(), Some(0x80..=0x8f | 0xde | 0xdf))
+}
+
 impl Ctx<'_> {
     pub(super) fn flax(&mut self, data: &[u8], location: &Location, name: &str, depth: u32) {
         self.out.scanners.insert("flax");

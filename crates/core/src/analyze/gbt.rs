@@ -78,7 +78,9 @@ impl Ctx<'_> {
         if let Some(n) = view.num_class {
             self.fact(format!("{library}.num_class"), n.to_string());
         }
-        self.fact(format!("{library}.trees"), view.trees.to_string());
+        if view.trees > 0 {
+            self.fact(format!("{library}.trees"), view.trees.to_string());
+        }
         if view.nodes > 0 {
             self.fact(format!("{library}.nodes"), view.nodes.to_string());
         }
