@@ -17,7 +17,9 @@ pub use rules::archive::arc005_path_traversal::{
 pub use rules::archive::arc007_compression_bomb::finding as compression_bomb;
 pub use rules::archive::arc008_special_member::finding as special_member;
 pub use rules::archive::{check_tar_names, check_zip};
-pub use rules::flax::{check_flax, check_orbax, pickled_object_array, state_unreadable as flax_state_unreadable};
+pub use rules::flax::{
+    check_flax, check_orbax, pickled_object_array, state_unreadable as flax_state_unreadable,
+};
 pub use rules::gbt::{check_gbt, model_unreadable as gbt_model_unreadable};
 pub use rules::gguf::{check_gguf, header_unreadable as gguf_header_unreadable};
 pub use rules::hdf5::{

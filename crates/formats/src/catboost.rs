@@ -56,11 +56,16 @@ pub fn parse(data: &[u8]) -> Result<GbtView, CbmError> {
             format!("the core size is {size} bytes but only {available} follow the header"),
         );
     }
-    let core = data.get(8..8usize.saturating_add(size.min(available))).unwrap_or_default();
+    let core = data
+        .get(8..8usize.saturating_add(size.min(available)))
+        .unwrap_or_default();
     check_flatbuffer(core, &mut view);
     let runs = printable_runs(core, 8);
     let has_parts = runs.iter().any(|(_, s)| s.contains("_provider"));
-    if let Some((_, v)) = runs.iter().find(|(_, s)| s.starts_with("FlabuffersModel_v")) {
+    if let Some((_, v)) = runs
+        .iter()
+        .find(|(_, s)| s.starts_with("FlabuffersModel_v"))
+    {
         view.version = Some(v.clone());
     }
     for (at, s) in runs {
@@ -107,7 +112,9 @@ fn check_flatbuffer(core: &[u8], view: &mut GbtView) {
     let vt_ok = usize::try_from(vtable)
         .ok()
         .and_then(|v| u16_at(core, v).map(|len| (v, len)))
-        .filter(|&(v, len)| len >= 4 && len % 2 == 0 && (v as u64).saturating_add(u64::from(len)) <= n);
+        .filter(|&(v, len)| {
+            len >= 4 && len % 2 == 0 && (v as u64).saturating_add(u64::from(len)) <= n
+        });
     let Some((v, _)) = vt_ok else {
         view.anomaly(GbtAnomaly::IndexOutOfRange {
             path: "core".into(),

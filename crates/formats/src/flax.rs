@@ -152,10 +152,7 @@ pub fn parse(data: &[u8], max_values: u64) -> Result<FlaxView<'_>, MsgpackError>
             len: data.len().saturating_sub(end) as u64,
         });
     }
-    let mut w = Walker {
-        view,
-        max_values,
-    };
+    let mut w = Walker { view, max_values };
     w.node(&root, "");
     Ok(w.view)
 }
@@ -320,9 +317,7 @@ impl<'a> Walker<'a> {
     fn array(&mut self, path: &str, offset: u64, dtype: &str, shape: &[u64], actual: u64) {
         self.view.arrays = self.view.arrays.saturating_add(1);
         self.view.dtypes.insert(dtype.chars().take(32).collect());
-        let elements = shape
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d));
+        let elements = shape.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         if let Some(n) = elements {
             self.view.parameters = self.view.parameters.saturating_add(n);
         }
@@ -337,7 +332,10 @@ impl<'a> Walker<'a> {
             return self.anomaly(FlaxAnomaly::BadArray {
                 path: path.to_string(),
                 offset,
-                why: format!("unknown dtype `{}`", dtype.chars().take(64).collect::<String>()),
+                why: format!(
+                    "unknown dtype `{}`",
+                    dtype.chars().take(64).collect::<String>()
+                ),
             });
         };
         let expected = elements.and_then(|n| n.checked_mul(size));
@@ -405,11 +403,13 @@ impl<'a> Walker<'a> {
                     }),
                 }
             }
-            (Some(dtype), None) if is_object_dtype(dtype) => self.anomaly(FlaxAnomaly::ObjectDtype {
-                path: path.to_string(),
-                offset,
-                dtype: dtype.to_string(),
-            }),
+            (Some(dtype), None) if is_object_dtype(dtype) => {
+                self.anomaly(FlaxAnomaly::ObjectDtype {
+                    path: path.to_string(),
+                    offset,
+                    dtype: dtype.to_string(),
+                })
+            }
             _ => {
                 // A structured dtype (`type` is a list of fields) or another layout.
                 if let Some(d) = data {
@@ -458,7 +458,9 @@ fn holds_array(n: &Node<'_>, depth: u32) -> bool {
                     .iter()
                     .any(|(_, v)| holds_array(v, depth.saturating_add(1)))
         }
-        Value::Array(items) => items.iter().any(|v| holds_array(v, depth.saturating_add(1))),
+        Value::Array(items) => items
+            .iter()
+            .any(|v| holds_array(v, depth.saturating_add(1))),
         _ => false,
     }
 }
@@ -493,7 +495,11 @@ mod tests {
         assert_eq!(v.parameters, 7);
         assert!(matches!(
             v.anomalies.as_slice(),
-            [FlaxAnomaly::SizeMismatch { expected: 12, actual: 8, .. }]
+            [FlaxAnomaly::SizeMismatch {
+                expected: 12,
+                actual: 8,
+                ..
+            }]
         ));
     }
 
@@ -505,7 +511,9 @@ mod tests {
         d.extend([0xc4, 4, b't', b'y', b'p', b'e', 0xa2, b'|', b'O']);
         d.extend([0xc4, 4, b'k', b'i', b'n', b'd', 0xc4, 1, b'O']);
         d.extend([0xc4, 5, b's', b'h', b'a', b'p', b'e', 0x91, 1]);
-        d.extend([0xc4, 4, b'd', b'a', b't', b'a', 0xc4, 4, 0x80, 4, b'N', b'.']);
+        d.extend([
+            0xc4, 4, b'd', b'a', b't', b'a', 0xc4, 4, 0x80, 4, b'N', b'.',
+        ]);
         assert!(sniff(&d));
         let v = parse(&d, 1000).unwrap();
         assert!(v.msgpack_numpy);

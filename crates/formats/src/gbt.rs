@@ -53,10 +53,7 @@ impl fmt::Display for GbtAnomaly {
                 what,
                 index,
                 bound,
-            } => write!(
-                f,
-                "`{path}`: {what} {index} is outside 0..{bound}"
-            ),
+            } => write!(f, "`{path}`: {what} {index} is outside 0..{bound}"),
             GbtAnomaly::Inconsistent { path, why } => write!(f, "`{path}`: {why}"),
             GbtAnomaly::Trailing { offset, len } => {
                 write!(f, "{len} bytes follow the model at offset {offset:#x}")

@@ -167,7 +167,10 @@ pub fn parse(data: &[u8]) -> Result<GbtView, LgbError> {
         }
     }
     if !end_of_trees {
-        view.inconsistent("model", "no `end of trees` line: the tree list is cut short");
+        view.inconsistent(
+            "model",
+            "no `end of trees` line: the tree list is cut short",
+        );
     }
     check_header(&header, &mut view);
     let max_feature = header.int("max_feature_idx");
@@ -283,7 +286,11 @@ fn check_tree(t: &Block<'_>, max_feature: Option<i64>, view: &mut GbtView) {
                 path,
                 format!("`{key}` has {n} entries for {internal} internal nodes"),
             ),
-            None if matches!(key, "split_feature" | "left_child" | "right_child" | "threshold") => {
+            None if matches!(
+                key,
+                "split_feature" | "left_child" | "right_child" | "threshold"
+            ) =>
+            {
                 view.inconsistent(path, format!("`{key}` is missing"));
             }
             None => {}
@@ -340,7 +347,10 @@ fn check_tree(t: &Block<'_>, max_feature: Option<i64>, view: &mut GbtView) {
             }
             _ => view.inconsistent(
                 path,
-                format!("`cat_boundaries` does not have num_cat + 1 = {} entries", cats.saturating_add(1)),
+                format!(
+                    "`cat_boundaries` does not have num_cat + 1 = {} entries",
+                    cats.saturating_add(1)
+                ),
             ),
         }
     }
@@ -367,7 +377,11 @@ mod tests {
         let v = parse(bad.as_bytes()).unwrap();
         assert!(matches!(
             v.anomalies[..],
-            [GbtAnomaly::IndexOutOfRange { index: 8, bound: 3, .. }]
+            [GbtAnomaly::IndexOutOfRange {
+                index: 8,
+                bound: 3,
+                ..
+            }]
         ));
         let bad = MODEL.replace("split_feature=1 0", "split_feature=1 5");
         assert_eq!(parse(bad.as_bytes()).unwrap().anomalies.len(), 1);

@@ -203,7 +203,10 @@ impl<'a> Reader<'a> {
                 Value::Str(self.take(n, "str")?)
             }
             0xdc | 0xdd => {
-                let n = self.len(width(tag.wrapping_sub(0xdc).wrapping_add(1)), "array length")?;
+                let n = self.len(
+                    width(tag.wrapping_sub(0xdc).wrapping_add(1)),
+                    "array length",
+                )?;
                 self.array(n, depth, offset)?
             }
             0xde | 0xdf => {
@@ -238,7 +241,10 @@ impl<'a> Reader<'a> {
             return Err(MsgpackError::TooDeep { offset });
         }
         if n > self.remaining() / 2 {
-            return Err(MsgpackError::Truncated { what: "map", offset });
+            return Err(MsgpackError::Truncated {
+                what: "map",
+                offset,
+            });
         }
         let mut items = Vec::with_capacity(n.min(4096));
         for _ in 0..n {

@@ -190,9 +190,11 @@ fn points_outside(s: &str) -> bool {
         || t.starts_with('\\')
         || t.get(1..3) == Some(":\\")
         || t.split(['/', '\\']).any(|c| c == "..")
-        || ["file://", "gs://", "s3://", "hdfs://", "http://", "https://"]
-            .iter()
-            .any(|p| lower.starts_with(p))
+        || [
+            "file://", "gs://", "s3://", "hdfs://", "http://", "https://",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 fn walk(v: &Value, path: &str, view: &mut OrbaxView, depth: u32) {
@@ -201,8 +203,15 @@ fn walk(v: &Value, path: &str, view: &mut OrbaxView, depth: u32) {
     }
     match v {
         Value::String(s) => {
-            let key = path.rsplit(['.', '/']).next().unwrap_or(path).to_ascii_lowercase();
-            if (key.contains("path") || key.contains("dir") || key.contains("file") || key.contains("kvstore"))
+            let key = path
+                .rsplit(['.', '/'])
+                .next()
+                .unwrap_or(path)
+                .to_ascii_lowercase();
+            if (key.contains("path")
+                || key.contains("dir")
+                || key.contains("file")
+                || key.contains("kvstore"))
                 && points_outside(s)
             {
                 view.outside_paths.push((path.to_string(), s.clone()));

@@ -170,7 +170,9 @@ impl<'a> Reader<'a> {
             let n = self.length("container count")?;
             // Each element takes at least one byte, or its fixed size.
             let per = typ.and_then(fixed_size).unwrap_or(1).max(1);
-            if n.checked_mul(per).is_none_or(|b| b > self.remaining().saturating_add(per)) {
+            if n.checked_mul(per)
+                .is_none_or(|b| b > self.remaining().saturating_add(per))
+            {
                 return Err(UbjError::BadLength {
                     what: "container count",
                     offset: start as u64,

@@ -193,10 +193,7 @@ fn check_trees(m: &Value, view: &mut GbtView) {
         }
     };
     view.trees = trees.len() as u64;
-    let declared = uint_of(
-        m.get("gbtree_model_param")
-            .and_then(|p| p.get("num_trees")),
-    );
+    let declared = uint_of(m.get("gbtree_model_param").and_then(|p| p.get("num_trees")));
     if let Some(d) = declared
         && d != trees.len() as u64
     {
@@ -245,7 +242,12 @@ fn check_trees(m: &Value, view: &mut GbtView) {
         let leaf_vec = uint_of(tp.and_then(|p| p.get("size_leaf_vector")))
             .unwrap_or(1)
             .max(1);
-        for key in ["split_conditions", "default_left", "sum_hessian", "loss_changes"] {
+        for key in [
+            "split_conditions",
+            "default_left",
+            "sum_hessian",
+            "loss_changes",
+        ] {
             if let Some(len) = len_of(tree.get(key))
                 && len != n
             {
@@ -256,7 +258,10 @@ fn check_trees(m: &Value, view: &mut GbtView) {
             && len != n
             && Some(len as u64) != (n as u64).checked_mul(leaf_vec)
         {
-            view.inconsistent(&path, format!("`base_weights` has {len} entries for {n} nodes"));
+            view.inconsistent(
+                &path,
+                format!("`base_weights` has {len} entries for {n} nodes"),
+            );
         }
         check_categories(tree, &path, n, view);
     }
@@ -372,7 +377,8 @@ pub fn sniff_bare_binary(data: &[u8]) -> bool {
     let Ok(()) = b.skip(LEARNER_PARAM_BYTES) else {
         return false;
     };
-    b.string().is_ok_and(|s| KNOWN_OBJECTIVES.contains(&s.as_str()))
+    b.string()
+        .is_ok_and(|s| KNOWN_OBJECTIVES.contains(&s.as_str()))
 }
 
 /// `LearnerModelParamLegacy`: base_score, num_feature, num_class,
@@ -457,10 +463,18 @@ impl<'a> Binary<'a> {
             view.version = Some(format!("{major}.{minor}"));
         }
         let objective = self.string()?;
-        view.name("objective", &objective, KNOWN_OBJECTIVES.contains(&objective.as_str()));
+        view.name(
+            "objective",
+            &objective,
+            KNOWN_OBJECTIVES.contains(&objective.as_str()),
+        );
         view.text("name_obj", 0, objective.clone());
         let booster = self.string()?;
-        view.name("booster", &booster, KNOWN_BOOSTERS.contains(&booster.as_str()));
+        view.name(
+            "booster",
+            &booster,
+            KNOWN_BOOSTERS.contains(&booster.as_str()),
+        );
         view.text("name_gbm", 0, booster.clone());
         match booster.as_str() {
             "gbtree" | "dart" => self.gbtree(&mut view, booster == "dart")?,
@@ -634,7 +648,9 @@ mod tests {
 
     #[test]
     fn reports_bad_indices_and_unknown_objective() {
-        let bad = TREE.replace("[2,-1,-1]", "[99,-1,-1]").replace("[1,0,0]", "[7,0,0]");
+        let bad = TREE
+            .replace("[2,-1,-1]", "[99,-1,-1]")
+            .replace("[1,0,0]", "[7,0,0]");
         let v = parse_json(doc(&bad, "evil:obj").as_bytes()).unwrap();
         assert_eq!(v.anomalies.len(), 2, "{:?}", v.anomalies);
         assert!(v.names.iter().any(|n| !n.known && n.name == "evil:obj"));

@@ -117,7 +117,11 @@ impl Ctx<'_> {
                 u64::from(self.limits.max_archive_depth),
             );
         }
-        let leaf = member.rsplit(['/', ':']).next().unwrap_or(member).to_string();
+        let leaf = member
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(member)
+            .to_string();
         self.analyze(bytes, &location.member(member), &leaf, depth + 1, None);
     }
 

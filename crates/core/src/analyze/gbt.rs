@@ -17,9 +17,9 @@ const BARE_BINARY_EXTENSIONS: &[&str] = &["bst", "model", "xgb", "booster"];
 /// True for a `.bst`/`.model`/`.xgb` name whose bytes start like a pre-1.0
 /// XGBoost binary model.
 pub(super) fn is_bare_xgboost_binary(data: &[u8], name: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(_, ext)| {
-        BARE_BINARY_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-    }) && xgboost::sniff_bare_binary(data)
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| BARE_BINARY_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+        && xgboost::sniff_bare_binary(data)
 }
 
 impl Ctx<'_> {
@@ -61,7 +61,10 @@ impl Ctx<'_> {
             .filter(|a| matches!(a, GbtAnomaly::Inconsistent { why, .. } if why.contains("not analysed") || why.contains("cut short")))
             .count();
         if unread > 0 {
-            self.inconclusive(location, format!("{unread} part(s) of the {library} model were not read"));
+            self.inconclusive(
+                location,
+                format!("{unread} part(s) of the {library} model were not read"),
+            );
         }
         if view.dropped > 0 {
             self.limit(location, "gbt_items_kept", view.dropped);
@@ -90,6 +93,10 @@ impl Ctx<'_> {
             ModelFormat::XgboostJson | ModelFormat::XgboostUbj => view.version.as_deref(),
             _ => None,
         };
-        self.framework(library, version, format!("{library} model ({})", format.as_str()));
+        self.framework(
+            library,
+            version,
+            format!("{library} model ({})", format.as_str()),
+        );
     }
 }

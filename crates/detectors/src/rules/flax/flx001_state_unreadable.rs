@@ -39,9 +39,13 @@ Re-save the state with Flax and scan it again.
 };
 
 pub fn finding(location: &Location, error: &MsgpackError) -> Finding {
-    Finding::new(&RULE, location.clone(), "Flax MessagePack state cannot be read")
-        .description(format!("The MessagePack state cannot be read: {error}."))
-        .evidence("error", error.to_string())
+    Finding::new(
+        &RULE,
+        location.clone(),
+        "Flax MessagePack state cannot be read",
+    )
+    .description(format!("The MessagePack state cannot be read: {error}."))
+    .evidence("error", error.to_string())
 }
 
 #[cfg(test)]

@@ -57,7 +57,11 @@ mod tests {
 
     #[test]
     fn high_with_the_value() {
-        let f = finding(&Location::file("_CHECKPOINT_METADATA"), "custom.data_path", "/etc/passwd");
+        let f = finding(
+            &Location::file("_CHECKPOINT_METADATA"),
+            "custom.data_path",
+            "/etc/passwd",
+        );
         assert_eq!((f.rule.as_str(), f.severity), ("FLX009", Severity::High));
     }
 }

@@ -37,10 +37,14 @@ Re-save the model with the library and scan it again.
 
 /// `library` names the format (`xgboost`, `lightgbm`, `catboost`).
 pub fn finding(location: &Location, library: &str, error: &str) -> Finding {
-    Finding::new(&RULE, location.clone(), format!("{library} model cannot be read"))
-        .scanner(library)
-        .description(format!("The {library} model cannot be read: {error}."))
-        .evidence("error", error)
+    Finding::new(
+        &RULE,
+        location.clone(),
+        format!("{library} model cannot be read"),
+    )
+    .scanner(library)
+    .description(format!("The {library} model cannot be read: {error}."))
+    .evidence("error", error)
 }
 
 #[cfg(test)]

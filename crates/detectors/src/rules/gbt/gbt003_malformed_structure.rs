@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn trailing_is_medium_at_its_offset() {
-        let a = GbtAnomaly::Trailing { offset: 0x40, len: 9 };
+        let a = GbtAnomaly::Trailing {
+            offset: 0x40,
+            len: 9,
+        };
         let f = finding(&Location::file("m.cbm"), "catboost", &a);
         assert_eq!((f.rule.as_str(), f.severity), ("GBT003", Severity::Medium));
         assert_eq!(f.location, "m.cbm@0x40");

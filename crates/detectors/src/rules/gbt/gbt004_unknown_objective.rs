@@ -59,7 +59,11 @@ mod tests {
 
     #[test]
     fn names_it() {
-        let n = GbtName { what: "objective", name: "x:y".into(), known: false };
+        let n = GbtName {
+            what: "objective",
+            name: "x:y".into(),
+            known: false,
+        };
         let f = finding(&Location::file("m.json"), "xgboost", &n);
         assert_eq!((f.rule.as_str(), f.severity), ("GBT004", Severity::Medium));
     }
