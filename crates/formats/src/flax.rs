@@ -19,6 +19,10 @@ pub const EXT_NDARRAY: i8 = 1;
 pub const EXT_COMPLEX: i8 = 2;
 pub const EXT_SCALAR: i8 = 3;
 
+/// Values the sniffer reads before giving up (bigger state is recognised
+/// by its `.msgpack`/`.flax` name instead).
+pub const SNIFF_MAX_VALUES: u64 = 1_000_000;
+
 /// Strings and binaries kept for payload checks.
 pub const MAX_BLOBS: usize = 100_000;
 /// Anomalies kept (the rest are counted).
@@ -440,7 +444,7 @@ pub fn sniff(data: &[u8]) -> bool {
     if !matches!(data.first(), Some(0x80..=0x8f | 0xde | 0xdf)) || data.len() < 4 {
         return false;
     }
-    let Ok((root, end)) = msgpack::parse(data, 5_000_000) else {
+    let Ok((root, end)) = msgpack::parse(data, SNIFF_MAX_VALUES) else {
         return false;
     };
     end == data.len() && holds_array(&root, 0)

@@ -23,6 +23,7 @@
 
 pub mod catboost;
 pub mod compress;
+mod cursor;
 pub mod flax;
 pub mod gbt;
 pub mod gguf;

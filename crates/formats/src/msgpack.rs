@@ -129,16 +129,8 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], MsgpackError> {
         let offset = self.pos as u64;
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or(MsgpackError::Truncated { what, offset })?;
-        let b = self
-            .data
-            .get(self.pos..end)
-            .ok_or(MsgpackError::Truncated { what, offset })?;
-        self.pos = end;
-        Ok(b)
+        crate::cursor::take(self.data, &mut self.pos, n)
+            .ok_or(MsgpackError::Truncated { what, offset })
     }
 
     fn be(&mut self, n: usize, what: &'static str) -> Result<u64, MsgpackError> {

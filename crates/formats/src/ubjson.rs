@@ -59,16 +59,7 @@ fn fixed_size(m: u8) -> Option<usize> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], UbjError> {
         let offset = self.pos as u64;
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or(UbjError::Truncated { what, offset })?;
-        let b = self
-            .data
-            .get(self.pos..end)
-            .ok_or(UbjError::Truncated { what, offset })?;
-        self.pos = end;
-        Ok(b)
+        crate::cursor::take(self.data, &mut self.pos, n).ok_or(UbjError::Truncated { what, offset })
     }
 
     fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], UbjError> {

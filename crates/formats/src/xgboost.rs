@@ -58,11 +58,35 @@ fn starts_object_with_learner(rest: &[u8]) -> bool {
         .is_some_and(|r| r.trim_ascii_start().starts_with(b":"))
 }
 
-/// `{"learner": …` (XGBoost writes its keys sorted, so `learner` is first).
+/// `{"learner": …` (XGBoost writes its keys sorted, so `learner` is first),
+/// or `{"version": [a, b, c], "learner": …` as tools that re-order keys write it.
 pub fn sniff_json(data: &[u8]) -> bool {
-    data.trim_ascii_start()
-        .strip_prefix(b"{")
-        .is_some_and(starts_object_with_learner)
+    let Some(body) = data.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    if starts_object_with_learner(body) {
+        return true;
+    }
+    let body = body.trim_ascii_start();
+    let Some(rest) = body.strip_prefix(b"\"version\"") else {
+        return false;
+    };
+    let rest = rest.trim_ascii_start();
+    let Some(array) = rest.strip_prefix(b":").map(<[u8]>::trim_ascii_start) else {
+        return false;
+    };
+    // A short array of integers, then `, "learner":`.
+    let Some(close) = array.iter().take(64).position(|&b| b == b']') else {
+        return false;
+    };
+    array.starts_with(b"[")
+        && array
+            .get(1..close)
+            .is_some_and(|v| v.iter().all(|b| b.is_ascii_digit() || b", ".contains(b)))
+        && array
+            .get(close.saturating_add(1)..)
+            .and_then(|r| r.trim_ascii_start().strip_prefix(b","))
+            .is_some_and(starts_object_with_learner)
 }
 
 /// `{` then the key `learner` with any UBJSON length marker.
@@ -406,16 +430,7 @@ impl<'a> Binary<'a> {
 
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], XgbError> {
         let offset = self.pos as u64;
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or(XgbError::Truncated { what, offset })?;
-        let b = self
-            .data
-            .get(self.pos..end)
-            .ok_or(XgbError::Truncated { what, offset })?;
-        self.pos = end;
-        Ok(b)
+        crate::cursor::take(self.data, &mut self.pos, n).ok_or(XgbError::Truncated { what, offset })
     }
 
     fn skip(&mut self, n: usize) -> Result<(), XgbError> {
@@ -639,6 +654,8 @@ mod tests {
     fn reads_a_consistent_model() {
         let d = doc(TREE, "binary:logistic");
         assert!(sniff_json(d.as_bytes()));
+        assert!(sniff_json(b"{\"version\": [2, 1, 4], \"learner\": {}}"));
+        assert!(!sniff_json(b"{\"version\": [2, 1, 4], \"other\": {}}"));
         let v = parse_json(d.as_bytes()).unwrap();
         assert!(v.anomalies.is_empty(), "{:?}", v.anomalies);
         assert_eq!(v.version.as_deref(), Some("2.1.4"));
