@@ -249,6 +249,10 @@ fn every_fuzz_target_has_a_corpus() {
         "pytorch_reader",
         "zip_walker",
         "tar_walker",
+        "flax_msgpack",
+        "xgboost",
+        "lightgbm",
+        "catboost",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");
