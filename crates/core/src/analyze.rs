@@ -269,10 +269,10 @@ impl<'l> Ctx<'l> {
         let mut format = match refine(data, sniffed, zip_view) {
             // ONNX has no magic number: the extension says which parser to try.
             ModelFormat::Unknown if onnx::is_onnx_name(name) => ModelFormat::Onnx,
-            // Pre-1.0 XGBoost binaries have no magic: the name and a
-            // plausible learner header followed by a known objective say so.
             // A `.msgpack` map that does not parse is reported as broken state.
             ModelFormat::Unknown if flax::is_flax_name(data, name) => ModelFormat::FlaxMsgpack,
+            // Pre-1.0 XGBoost binaries have no magic: the name and a
+            // plausible learner header followed by a known objective say so.
             ModelFormat::Unknown if gbt::is_bare_xgboost_binary(data, name) => {
                 ModelFormat::XgboostBinary
             }

@@ -189,4 +189,33 @@ mod tests {
         assert_eq!(sniff(b"{\"a\": 1}"), Sniffed::Json);
         assert_eq!(sniff(b"\x93NUMPY\x01\x00"), Sniffed::NumPy);
     }
+
+    #[test]
+    fn sniffs_flax_and_tree_models() {
+        assert_eq!(sniff(b"CBM1\x04\x00\x00\x00abcd"), Sniffed::CatBoost);
+        assert_eq!(sniff(b"binf\x00\x00"), Sniffed::XgboostBinary);
+        assert_eq!(
+            sniff(b"{L\x00\x00\x00\x00\x00\x00\x00\x07learner{}}"),
+            Sniffed::XgboostUbj
+        );
+        assert_eq!(
+            sniff(b"{\"learner\": {}, \"version\": [2, 1, 4]}"),
+            Sniffed::XgboostJson
+        );
+        assert_eq!(sniff(b"tree\nversion=v4\nnum_class=1\n"), Sniffed::LightGbm);
+        assert_eq!(
+            sniff(
+                br#"{"item_handlers": "orbax.checkpoint.PyTreeCheckpointHandler", "metrics": {}}"#
+            ),
+            Sniffed::OrbaxCheckpoint
+        );
+        // {"w": ExtType(1, packb(((1,), "int8", b"\x07")))}
+        let flax = b"\x81\xa1w\xc7\x0b\x01\x93\x91\x01\xa4int8\xc4\x01\x07";
+        assert_eq!(sniff(flax), Sniffed::FlaxMsgpack);
+        // A pickle that starts with PROTO (a MessagePack empty map) stays a pickle.
+        assert_eq!(
+            sniff(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."),
+            Sniffed::Pickle
+        );
+    }
 }
