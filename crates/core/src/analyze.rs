@@ -16,6 +16,8 @@ use sentrascan_types::{Finding, FrameworkEvidence, Location, ModelFormat};
 
 mod coreml;
 mod executorch;
+mod flax;
+mod gbt;
 mod mobile;
 mod rknn;
 mod tensorflow;
@@ -332,6 +334,13 @@ impl<'l> Ctx<'l> {
             ModelFormat::Unknown if name.to_ascii_lowercase().ends_with(".mlmodel") => {
                 ModelFormat::CoreMl
             }
+            // A `.msgpack` map that does not parse is reported as broken state.
+            ModelFormat::Unknown if flax::is_flax_name(data, name) => ModelFormat::FlaxMsgpack,
+            // Pre-1.0 XGBoost binaries have no magic: the name and a
+            // plausible learner header followed by a known objective say so.
+            ModelFormat::Unknown if gbt::is_bare_xgboost_binary(data, name) => {
+                ModelFormat::XgboostBinary
+            }
             ModelFormat::Unknown | ModelFormat::TfMetaGraph
                 if tensorflow::is_keras_metadata(data, name) =>
             {
@@ -438,6 +447,13 @@ impl<'l> Ctx<'l> {
             ModelFormat::Rknn => self.rknn(data, location),
             ModelFormat::CoreMl => self.coreml(data, location),
             ModelFormat::Onnx => self.onnx(data, location, depth),
+            ModelFormat::FlaxMsgpack => self.flax(data, location, name, depth),
+            ModelFormat::OrbaxCheckpoint => self.orbax(data, location),
+            ModelFormat::XgboostJson
+            | ModelFormat::XgboostUbj
+            | ModelFormat::XgboostBinary
+            | ModelFormat::LightGbm
+            | ModelFormat::CatBoost => self.gbt(data, location, format),
 
             ModelFormat::TfSavedModel
             | ModelFormat::TfMetaGraph

@@ -276,6 +276,10 @@ fn every_fuzz_target_has_a_corpus() {
         "rknn",
         "secrets",
         "executable",
+        "flax_msgpack",
+        "xgboost",
+        "lightgbm",
+        "catboost",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -20,6 +20,10 @@ pub use rules::archive::{check_tar_names, check_zip};
 pub use rules::executable::{
     check_pickle_executables, executable_in_container, executable_unreadable, standalone_executable,
 };
+pub use rules::flax::{
+    check_flax, check_orbax, pickled_object_array, state_unreadable as flax_state_unreadable,
+};
+pub use rules::gbt::{check_gbt, model_unreadable as gbt_model_unreadable};
 pub use rules::gguf::{check_gguf, header_unreadable as gguf_header_unreadable};
 pub use rules::hdf5::{
     check_hdf5, unreadable as hdf5_unreadable, user_block_content as hdf5_user_block_content,
@@ -40,11 +44,13 @@ pub use rules::skops::{check_skops, schema_unreadable as skops_schema_unreadable
 pub use rules::xml::{check_xml, malformed as xml_malformed};
 
 pub use rules::cntk::check_cntk;
+pub use rules::config::{check_config, check_script};
 pub use rules::coreml::{check_coreml, model_unreadable as coreml_model_unreadable};
 pub use rules::executorch::pte008_mobile_custom_operator::check as check_mobile_operators;
 pub use rules::executorch::{
     check_executorch, program_unreadable as executorch_program_unreadable,
 };
+pub use rules::hfrepo::check_hf_config;
 pub use rules::llamafile::{check_llamafile_args, native_executable as llamafile_executable};
 pub use rules::mar::{
     check_mar, check_requirements, manifest_unreadable as mar_manifest_unreadable,
@@ -54,8 +60,6 @@ pub use rules::nemo::{
     check_nemo, check_nemo_member, code_kind, config_unreadable as nemo_config_unreadable,
 };
 pub use rules::oci;
-pub use rules::config::{check_config, check_script};
-pub use rules::hfrepo::check_hf_config;
 pub use rules::pickle::{PickleCtx, check_pickle};
 pub use rules::python::check_python;
 pub use rules::pytorch::{

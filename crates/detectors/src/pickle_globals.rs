@@ -622,6 +622,11 @@ pub const SAFE: &[&str] = &[
     "transformers.trainer_pt_utils.AcceleratorConfig",
     "accelerate.state.PartialState",
     "accelerate.utils.dataclasses.DistributedType",
+    // Boosters inside pickled scikit-learn wrappers (`joblib.dump(XGBClassifier)`):
+    // rebuilt with `__new__` and a `__setstate__` that hands the saved model
+    // bytes to the library's own model reader; no constructor arguments run.
+    "xgboost.core.Booster",
+    "lightgbm.basic.Booster",
 ];
 
 /// Module prefixes whose classes (capitalised, undotted names) are inert to

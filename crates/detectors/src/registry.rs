@@ -5,15 +5,15 @@ use sentrascan_types::RuleMeta;
 use crate::rules::tensorflow;
 use crate::rules::tflite;
 use crate::rules::{
-    archive, executable, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, secrets,
-    template,
+    archive, executable, flax, gbt, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors,
+    scanner, secrets, template,
 };
 
 use crate::rules::onnx;
 use crate::rules::{cntk, mxnet, rds, torch7};
+use crate::rules::{config, hfrepo, python};
 use crate::rules::{coreml, executorch, rknn, tensorrt};
 use crate::rules::{llamafile, mar, nemo, oci};
-use crate::rules::{config, hfrepo, python};
 use crate::rules::{openvino, paddle, pmml, skops, xml};
 
 static RULES: &[&RuleMeta] = &[
@@ -228,6 +228,22 @@ static RULES: &[&RuleMeta] = &[
     &executable::exe002_standalone_executable::RULE,
     &executable::exe003_pickle_embedded_executable::RULE,
     &executable::exe004_executable_unreadable::RULE,
+    &flax::flx001_state_unreadable::RULE,
+    &flax::flx002_pickled_object_array::RULE,
+    &flax::flx003_unknown_extension::RULE,
+    &flax::flx004_malformed_array::RULE,
+    &flax::flx005_embedded_binary::RULE,
+    &flax::flx006_string_code::RULE,
+    &flax::flx007_external_url::RULE,
+    &flax::flx008_orbax_custom_type::RULE,
+    &flax::flx009_orbax_path_outside::RULE,
+    &gbt::gbt001_model_unreadable::RULE,
+    &gbt::gbt002_index_out_of_range::RULE,
+    &gbt::gbt003_malformed_structure::RULE,
+    &gbt::gbt004_unknown_objective::RULE,
+    &gbt::gbt005_string_code::RULE,
+    &gbt::gbt006_embedded_binary::RULE,
+    &gbt::gbt007_external_url::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -498,6 +514,22 @@ mod tests {
                 "EXE002 standalone-executable",
                 "EXE003 pickle-embedded-executable",
                 "EXE004 executable-unreadable",
+                "FLX001 flax-state-unreadable",
+                "FLX002 msgpack-numpy-pickled-array",
+                "FLX003 flax-unknown-extension-type",
+                "FLX004 flax-malformed-array",
+                "FLX005 flax-embedded-binary",
+                "FLX006 flax-string-code",
+                "FLX007 flax-external-url",
+                "FLX008 orbax-custom-type",
+                "FLX009 orbax-path-outside-checkpoint",
+                "GBT001 gbt-model-unreadable",
+                "GBT002 gbt-tree-index-out-of-range",
+                "GBT003 gbt-malformed-structure",
+                "GBT004 gbt-unknown-objective",
+                "GBT005 gbt-string-code",
+                "GBT006 gbt-embedded-binary",
+                "GBT007 gbt-external-url",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

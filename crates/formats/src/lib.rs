@@ -21,23 +21,30 @@
     )
 )]
 
+pub mod catboost;
 pub mod compress;
 pub mod coreml;
+mod cursor;
+pub mod executable;
 pub mod executorch;
 mod flatbuf;
-pub mod executable;
+pub mod flax;
+pub mod gbt;
 pub mod gguf;
 pub mod hdf5;
 pub mod keras;
+pub mod lightgbm;
 pub mod limits;
 pub mod llamafile;
 pub mod mar;
 pub mod modelcard;
+pub mod msgpack;
 pub mod nemo;
 pub mod npy;
 pub mod oci;
 pub mod onnx;
 pub mod openvino;
+pub mod orbax;
 pub mod paddle;
 pub mod pmml;
 pub mod skops;
@@ -62,6 +69,8 @@ pub mod tensorrt;
 pub mod tflite;
 pub mod torch;
 pub mod torch7;
+pub mod ubjson;
+pub mod xgboost;
 pub mod zip;
 
 pub use limits::Limits;

@@ -67,6 +67,9 @@ pub struct Limits {
     /// is past it (strings of huge pickles, metadata of huge models) is not
     /// searched.
     pub max_secret_file_bytes: u64,
+    /// Values decoded from one MessagePack or UBJSON document (Flax state,
+    /// XGBoost UBJSON): each costs a few dozen bytes of memory.
+    pub max_structured_values: u64,
     /// Wall-clock deadline for the analysis of one file (the engine sets it
     /// from its per-file time budget). Long loops check it and stop with a
     /// `time_budget` limit, which makes the result inconclusive.
@@ -103,6 +106,7 @@ impl Default for Limits {
             max_archive_depth: 5,
             expansion_threshold: 100_000_000,
             max_tf_nodes: 1_000_000,
+            max_structured_values: 20_000_000,
             max_tf_functions: 100_000,
             max_xml_elements: 2_000_000,
             max_xml_depth: 256,

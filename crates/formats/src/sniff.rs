@@ -190,6 +190,23 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::coreml::sniff(data) {
         return Sniffed::CoreMl;
     }
+    if data.starts_with(crate::catboost::MAGIC) {
+        return Sniffed::CatBoost;
+    }
+    if crate::xgboost::sniff_binary(data) {
+        return Sniffed::XgboostBinary;
+    }
+    if crate::xgboost::sniff_ubj(data) {
+        return Sniffed::XgboostUbj;
+    }
+    if crate::lightgbm::sniff(data) {
+        return Sniffed::LightGbm;
+    }
+    // Before pickles: a MessagePack map's first byte (0x80-0x8f) is also a
+    // pickle opcode; Flax state is a single map that is the whole file.
+    if crate::flax::sniff(data) {
+        return Sniffed::FlaxMsgpack;
+    }
     if crate::pickle::sniff(data) {
         return Sniffed::Pickle;
     }
@@ -216,7 +233,13 @@ pub fn sniff(data: &[u8]) -> Sniffed {
     if crate::zip::sniff(data) {
         return Sniffed::Zip;
     }
+    if crate::xgboost::sniff_json(data) {
+        return Sniffed::XgboostJson;
+    }
     let first = data.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') && crate::orbax::sniff(data) {
+        return Sniffed::OrbaxCheckpoint;
+    }
     if matches!(first, Some(b'{') | Some(b'['))
         && std::str::from_utf8(data.get(..data.len().min(4096)).unwrap_or(&[])).is_ok()
     {
@@ -261,5 +284,34 @@ mod tests {
             Sniffed::Python
         );
         assert_eq!(sniff(b"#!/bin/sh\necho hi\n"), Sniffed::ShellScript);
+    }
+
+    #[test]
+    fn sniffs_flax_and_tree_models() {
+        assert_eq!(sniff(b"CBM1\x04\x00\x00\x00abcd"), Sniffed::CatBoost);
+        assert_eq!(sniff(b"binf\x00\x00"), Sniffed::XgboostBinary);
+        assert_eq!(
+            sniff(b"{L\x00\x00\x00\x00\x00\x00\x00\x07learner{}}"),
+            Sniffed::XgboostUbj
+        );
+        assert_eq!(
+            sniff(b"{\"learner\": {}, \"version\": [2, 1, 4]}"),
+            Sniffed::XgboostJson
+        );
+        assert_eq!(sniff(b"tree\nversion=v4\nnum_class=1\n"), Sniffed::LightGbm);
+        assert_eq!(
+            sniff(
+                br#"{"item_handlers": "orbax.checkpoint.PyTreeCheckpointHandler", "metrics": {}}"#
+            ),
+            Sniffed::OrbaxCheckpoint
+        );
+        // {"w": ExtType(1, packb(((1,), "int8", b"\x07")))}
+        let flax = b"\x81\xa1w\xc7\x0b\x01\x93\x91\x01\xa4int8\xc4\x01\x07";
+        assert_eq!(sniff(flax), Sniffed::FlaxMsgpack);
+        // A pickle that starts with PROTO (a MessagePack empty map) stays a pickle.
+        assert_eq!(
+            sniff(b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N."),
+            Sniffed::Pickle
+        );
     }
 }

@@ -16,7 +16,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use sentrascan_formats::pickle::{self, Analyzer};
-use sentrascan_formats::{Limits, sniff, tar, torch, zip};
+use sentrascan_formats::{
+    Limits, catboost, flax, lightgbm, orbax, sniff, tar, torch, xgboost, zip,
+};
 
 /// Small limits so limit paths are reached with small inputs.
 fn tiny() -> Limits {
@@ -73,6 +75,19 @@ fn run_all(data: &[u8], limits: &Limits) {
             }
         }
     }
+    // Flax/Orbax and the gradient-boosted tree readers.
+    if let Ok(view) = flax::parse(data, 10_000) {
+        for b in view.blobs.iter().chain(&view.pickled) {
+            assert!(b.offset < data.len() as u64);
+        }
+    }
+    let _ = (flax::sniff(data), orbax::sniff(data), orbax::parse(data));
+    let _ = (xgboost::parse_json(data), xgboost::parse_ubj(data, 10_000));
+    let _ = (
+        xgboost::parse_binary(data),
+        xgboost::sniff_bare_binary(data),
+    );
+    let _ = (lightgbm::parse(data), catboost::parse(data));
     if let Ok(entries) = tar::entries(data, limits) {
         for e in &entries {
             assert!(e.data.start <= e.data.end && e.data.end <= data.len() as u64);
@@ -356,6 +371,13 @@ const MAGICS: &[&[u8]] = &[
     torch::LEGACY_MAGIC,
     b"c",
     b"(",
+    b"CBM1",
+    b"binf",
+    b"bs64",
+    b"tree\nversion=v4\n",
+    b"{L\x00\x00\x00\x00\x00\x00\x00\x07learner{",
+    b"{\"learner\":{",
+    b"\x82\xa6params\x81",
 ];
 
 /// A small PyTorch-like zip (pickle members and raw records) with a few

@@ -273,6 +273,13 @@ impl ModelFormat {
                 | ModelFormat::Gguf
                 | ModelFormat::Onnx
                 | ModelFormat::TfLite
+                | ModelFormat::FlaxMsgpack
+                | ModelFormat::OrbaxCheckpoint
+                | ModelFormat::XgboostJson
+                | ModelFormat::XgboostUbj
+                | ModelFormat::XgboostBinary
+                | ModelFormat::LightGbm
+                | ModelFormat::CatBoost
                 | ModelFormat::TfSavedModel
                 | ModelFormat::TfMetaGraph
                 | ModelFormat::TfGraphDef

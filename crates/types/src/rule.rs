@@ -75,6 +75,10 @@ pub enum RuleFamily {
     Secrets,
     /// `EXE`: native executables (ELF, PE, Mach-O) in models and containers.
     Executable,
+    /// `FLX`: Flax/JAX MessagePack state and Orbax checkpoints.
+    Flax,
+    /// `GBT`: gradient-boosted tree models (XGBoost, LightGBM, CatBoost).
+    Gbt,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -117,6 +121,8 @@ impl RuleFamily {
             RuleFamily::HfRepo => "HFR",
             RuleFamily::Secrets => "SEC",
             RuleFamily::Executable => "EXE",
+            RuleFamily::Flax => "FLX",
+            RuleFamily::Gbt => "GBT",
             RuleFamily::Scanner => "SCN",
         }
     }

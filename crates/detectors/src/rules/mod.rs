@@ -2,10 +2,12 @@
 
 pub mod archive;
 pub mod cntk;
-pub mod coreml;
-pub mod executorch;
 pub mod config;
+pub mod coreml;
 pub mod executable;
+pub mod executorch;
+pub mod flax;
+pub mod gbt;
 pub mod gguf;
 pub mod hdf5;
 pub mod hfrepo;
