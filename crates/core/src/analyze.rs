@@ -25,6 +25,7 @@ mod onnx;
 mod paddle;
 mod skops;
 mod xml;
+mod weights;
 
 /// What analysing one file produced.
 
@@ -525,6 +526,7 @@ impl<'l> Ctx<'l> {
             Ok(view) => {
                 rules::check_safetensors(&view, location, &mut self.out.findings);
                 self.safetensors_evidence(&view);
+                self.safetensors_weights(data, &view, location);
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
                 }
@@ -761,6 +763,10 @@ impl<'l> Ctx<'l> {
         let mut declared = Vec::new();
         let mut records = std::collections::BTreeMap::new();
         let mut data_pkl: Option<Location> = None;
+        // Stored `data/<key>` records (borrowed from `data`) and the tensors
+        // `data.pkl` rebuilds from them, for the weight statistics.
+        let mut stored: BTreeMap<String, &[u8]> = BTreeMap::new();
+        let mut rebuilds = Vec::new();
         let mut total: u64 = 0;
         for entry in &view.entries {
             if entry.is_dir() {
@@ -857,6 +863,9 @@ impl<'l> Ctx<'l> {
                 (ZipKind::Checkpoint { .. } | ZipKind::TorchScript { .. }, Some(rel)) => {
                     if let Some(key) = rel.strip_prefix("data/") {
                         records.insert(key.to_string(), bytes.len() as u64);
+                        if let Cow::Borrowed(b) = bytes {
+                            stored.insert(key.to_string(), b);
+                        }
                     }
                     // Judge by the head only: tensor records can be gigabytes,
                     // and touching their tails would page them in for nothing.
@@ -880,6 +889,7 @@ impl<'l> Ctx<'l> {
                         let view = self.pickle(&bytes, &member_loc, scanner);
                         if rel == "data.pkl" {
                             declared.extend(rules::declared_storages(&view));
+                            rebuilds = view.tensors;
                             data_pkl = Some(member_loc.clone());
                         }
                         continue;
@@ -912,6 +922,7 @@ impl<'l> Ctx<'l> {
         }
         if let Some(loc) = data_pkl {
             rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
+            self.torch_weights(data, &rebuilds, &stored, location);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
         if format == ModelFormat::Keras {

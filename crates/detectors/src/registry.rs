@@ -4,6 +4,7 @@ use sentrascan_types::RuleMeta;
 
 use crate::rules::tensorflow;
 use crate::rules::tflite;
+use crate::rules::weights;
 use crate::rules::{
     archive, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors, scanner, template,
 };
@@ -139,6 +140,10 @@ static RULES: &[&RuleMeta] = &[
     &skops::sko003_method_node::RULE,
     &skops::sko004_unknown_loader::RULE,
     &skops::sko005_schema_unreadable::RULE,
+    &weights::wgt001_head_norm_outlier::RULE,
+    &weights::wgt002_head_extreme_weight::RULE,
+    &weights::wgt003_non_finite_weights::RULE,
+    &weights::wgt004_constant_weight_matrix::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -325,6 +330,10 @@ mod tests {
                 "SKO003 skops-method-node",
                 "SKO004 skops-unknown-loader",
                 "SKO005 skops-schema-unreadable",
+                "WGT001 head-weight-norm-outlier",
+                "WGT002 head-extreme-weight",
+                "WGT003 non-finite-weights",
+                "WGT004 constant-weight-matrix",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

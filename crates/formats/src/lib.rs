@@ -44,6 +44,7 @@ pub mod tar;
 pub mod template;
 pub mod tensorflow;
 pub mod tflite;
+pub mod weights;
 pub mod torch;
 pub mod zip;
 

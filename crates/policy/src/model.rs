@@ -143,7 +143,7 @@ impl Default for Policy {
 }
 
 /// Every category, for validation messages (kept complete by the match).
-pub(crate) const CATEGORIES: [Category; 11] = [
+pub(crate) const CATEGORIES: [Category; 12] = [
     Category::ArbitraryCodeExecution,
     Category::OsCommandExecution,
     Category::FileSystemAccess,
@@ -155,6 +155,7 @@ pub(crate) const CATEGORIES: [Category; 11] = [
     Category::FormatMismatch,
     Category::ResourceExhaustion,
     Category::ScanCoverage,
+    Category::WeightAnomaly,
 ];
 
 #[allow(dead_code)]
@@ -171,7 +172,8 @@ fn categories_are_complete(c: Category) -> usize {
         | Category::ArchiveAnomaly
         | Category::FormatMismatch
         | Category::ResourceExhaustion
-        | Category::ScanCoverage => CATEGORIES.len(),
+        | Category::ScanCoverage
+        | Category::WeightAnomaly => CATEGORIES.len(),
     }
 }
 

@@ -41,6 +41,8 @@ pub enum RuleFamily {
     Paddle,
     /// `SKO`: skops archives.
     Skops,
+    /// `WGT`: weight value statistics (tampering signals).
+    Weights,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -66,6 +68,7 @@ impl RuleFamily {
             RuleFamily::Pmml => "PMML",
             RuleFamily::Paddle => "PDL",
             RuleFamily::Skops => "SKO",
+            RuleFamily::Weights => "WGT",
             RuleFamily::Scanner => "SCN",
         }
     }

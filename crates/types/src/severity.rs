@@ -81,6 +81,8 @@ pub enum Category {
     ResourceExhaustion,
     /// The scanner could not look at everything (limit reached, unsupported).
     ScanCoverage,
+    /// Statistical anomalies in weight values (possible tampering).
+    WeightAnomaly,
 }
 
 impl Category {
@@ -97,6 +99,7 @@ impl Category {
             Category::FormatMismatch => "format_mismatch",
             Category::ResourceExhaustion => "resource_exhaustion",
             Category::ScanCoverage => "scan_coverage",
+            Category::WeightAnomaly => "weight_anomaly",
         }
     }
 }

@@ -19,3 +19,4 @@ pub mod scanner;
 pub mod template;
 pub mod tensorflow;
 pub mod tflite;
+pub mod weights;

@@ -28,6 +28,26 @@ pub struct PickleAnalysis {
     pub ops: u64,
     /// NumPy arrays joblib stored inline, whose bytes were skipped.
     pub joblib_arrays: u64,
+    /// `torch._utils._rebuild_tensor_v2` calls (PyTorch tensors), in order,
+    /// up to a limit: where each tensor's elements are in its storage.
+    pub tensors: Vec<TensorRebuild>,
+}
+
+/// One tensor a PyTorch pickle rebuilds from a storage: the arguments of
+/// `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, …)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TensorRebuild {
+    /// Offset of the call.
+    pub offset: u64,
+    /// The storage's persistent id (`('storage', type, key, location, numel)`).
+    pub storage: Literal,
+    /// Offset of the first element in the storage, in elements.
+    pub storage_offset: i64,
+    pub size: Vec<i64>,
+    pub stride: Vec<i64>,
+    /// The state-dict key the tensor was stored under, when the pickle set
+    /// it directly as a dictionary item.
+    pub name: Option<String>,
 }
 
 impl PickleAnalysis {
