@@ -104,6 +104,8 @@ fn f16_to_f64(h: u16) -> f64 {
 pub const MAX_MAGNITUDE_SAMPLE: usize = 65_536;
 /// Fewest output units for a norm outlier to mean anything.
 pub const MIN_ROWS: usize = 8;
+/// Fewest inputs per output unit: a norm over fewer values is noise.
+pub const MIN_INPUTS: u64 = 8;
 /// Most output units measured in one tensor (columns of a `[in, out]` kernel).
 pub const MAX_ROWS: u64 = 1 << 20;
 
@@ -215,6 +217,13 @@ pub fn unit_norms(
     axis: OutputAxis,
     max_bytes: u64,
 ) -> Option<UnitNorms> {
+    let inputs = match axis {
+        OutputAxis::Rows => cols,
+        OutputAxis::Columns => rows,
+    };
+    if inputs < MIN_INPUTS {
+        return None;
+    }
     let size = dtype.size() as u64;
     let row_bytes = cols.checked_mul(size).filter(|b| *b > 0)?;
     // Rows actually present in the bytes.
@@ -379,14 +388,16 @@ impl TensorData<'_> {
     }
 
     /// A trained weight matrix: 2-D (or more, flattened after the first
-    /// dimension), at least 2 × 2, and not named as a bias or norm.
+    /// dimension), at least 2 × 2, and not named as a bias, a normalisation
+    /// parameter, a running statistic or a LoRA up-projection (`lora_B`,
+    /// `lora_up`: zero until trained, by design).
     fn is_matrix(&self) -> bool {
         let lower = self.name.to_ascii_lowercase();
         self.shape.len() >= 2
             && self.shape.iter().all(|d| *d >= 2)
-            && !lower.contains("bias")
-            && !lower.contains("norm")
-            && !lower.contains("running_")
+            && !["bias", "norm", "running_", "lora_b", "lora_up"]
+                .iter()
+                .any(|w| lower.contains(w))
     }
 }
 
@@ -579,19 +590,28 @@ mod tests {
 
     #[test]
     fn row_and_column_norms() {
-        // 2 × 3: rows [3, 4, 0] and [0, 0, 1].
-        let b = f32s(&[3.0, 4.0, 0.0, 0.0, 0.0, 1.0]);
-        let r = unit_norms(DType::F32, 2, 3, &b, OutputAxis::Rows, 1 << 20).unwrap();
-        assert_eq!(r.norms, vec![(0, 5.0), (1, 1.0)]);
-        let c = unit_norms(DType::F32, 2, 3, &b, OutputAxis::Columns, 1 << 20).unwrap();
-        assert_eq!(c.norms, vec![(0, 3.0), (1, 4.0), (2, 1.0)]);
-        // A budget of one row reads one row (evenly spaced along rows).
-        let one = unit_norms(DType::F32, 2, 3, &b, OutputAxis::Rows, 12).unwrap();
-        assert_eq!((one.norms.len(), one.partial), (1, true));
+        // 8 × 8: row r holds r+1 in column r, zeros elsewhere.
+        let mut v = [0f32; 64];
+        for r in 0..8 {
+            v[r * 8 + r] = (r + 1) as f32;
+        }
+        v[1] = 3.0;
+        let b = f32s(&v);
+        let r = unit_norms(DType::F32, 8, 8, &b, OutputAxis::Rows, 1 << 20).unwrap();
+        assert_eq!(r.norms[0], (0, 10f64.sqrt()));
+        assert_eq!(r.norms[7], (7, 8.0));
+        let c = unit_norms(DType::F32, 8, 8, &b, OutputAxis::Columns, 1 << 20).unwrap();
+        assert_eq!(c.norms[1], (1, 13f64.sqrt()));
+        // A budget of two rows reads two rows, evenly spaced.
+        let two = unit_norms(DType::F32, 8, 8, &b, OutputAxis::Rows, 64).unwrap();
+        assert_eq!(two.norms.iter().map(|n| n.0).collect::<Vec<_>>(), vec![0, 4]);
+        assert!(two.partial);
         // Declared shapes past the bytes are cut to what is there.
-        let short = unit_norms(DType::F32, 1000, 3, &b, OutputAxis::Rows, 1 << 20).unwrap();
-        assert_eq!(short.norms.len(), 2);
-        assert!(unit_norms(DType::F32, 2, 0, &b, OutputAxis::Rows, 1 << 20).is_none());
+        let short = unit_norms(DType::F32, 1000, 8, &b, OutputAxis::Rows, 1 << 20).unwrap();
+        assert_eq!(short.norms.len(), 8);
+        // Units with fewer than MIN_INPUTS inputs are not measured.
+        assert!(unit_norms(DType::F32, 16, 4, &b, OutputAxis::Rows, 1 << 20).is_none());
+        assert!(unit_norms(DType::F32, 4, 16, &b, OutputAxis::Columns, 1 << 20).is_none());
         assert!(unit_norms(DType::F32, u64::MAX, u64::MAX, &b, OutputAxis::Rows, u64::MAX).is_none());
     }
 
@@ -618,6 +638,20 @@ mod tests {
             "embeddings.word_embeddings.weight"] {
             assert!(!is_head_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn lora_b_is_not_a_trained_matrix() {
+        let b = f32s(&[0.0; 64]);
+        let t = TensorData {
+            name: "layers.0.q_proj.lora_B.weight".into(),
+            dtype: DType::F32,
+            shape: vec![8, 8],
+            bytes: &b,
+            axes: &[OutputAxis::Rows],
+            file_offset: 0,
+        };
+        assert!(!t.is_matrix());
     }
 
     #[test]
