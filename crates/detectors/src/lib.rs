@@ -47,5 +47,5 @@ pub use rules::safetensors::{
 pub use rules::scanner::{extension_mismatch, limit_reached, unreadable, unsupported};
 pub use rules::template::check_template;
 pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
-pub use rules::weights::check_weights;
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};
+pub use rules::weights::check_weights;

@@ -44,8 +44,8 @@ pub mod tar;
 pub mod template;
 pub mod tensorflow;
 pub mod tflite;
-pub mod weights;
 pub mod torch;
+pub mod weights;
 pub mod zip;
 
 pub use limits::Limits;

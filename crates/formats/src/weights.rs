@@ -314,10 +314,7 @@ pub fn norm_outlier(norms: &[(u64, f64)]) -> Option<NormOutlier> {
     let mut dev: Vec<f64> = norms.iter().map(|(_, n)| (n - med).abs()).collect();
     let mad = median(&mut dev)?;
     let scale = (1.4826 * mad).max(1e-3 * med);
-    let (unit, norm) = norms
-        .iter()
-        .copied()
-        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (unit, norm) = norms.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
     Some(NormOutlier {
         unit,
         norm,
@@ -512,9 +509,7 @@ pub fn analyze(tensors: &[TensorData<'_>], budget: Budget) -> WeightsView {
         let values = value_stats(t.dtype, sampled);
         let mut read = sampled.len() as u64;
         let mut outlier = None;
-        if head
-            && let (Some(&rows), Some(rest)) = (t.shape.first(), t.shape.get(1..))
-        {
+        if head && let (Some(&rows), Some(rest)) = (t.shape.first(), t.shape.get(1..)) {
             let cols = rest.iter().try_fold(1u64, |a, d| a.checked_mul(*d));
             for &axis in t.axes {
                 let Some(norms) =
@@ -566,8 +561,16 @@ mod tests {
             DType::F16.decode(&0x7c00u16.to_le_bytes()),
             Some(f64::INFINITY)
         );
-        assert!(DType::F16.decode(&0x7e00u16.to_le_bytes()).unwrap().is_nan());
-        assert_eq!(DType::F16.decode(&0x0001u16.to_le_bytes()), Some(2f64.powi(-24)));
+        assert!(
+            DType::F16
+                .decode(&0x7e00u16.to_le_bytes())
+                .unwrap()
+                .is_nan()
+        );
+        assert_eq!(
+            DType::F16.decode(&0x0001u16.to_le_bytes()),
+            Some(2f64.powi(-24))
+        );
         assert_eq!(DType::BF16.decode(&0x3f80u16.to_le_bytes()), Some(1.0));
         assert_eq!(DType::F32.decode(&1.5f32.to_le_bytes()), Some(1.5));
         assert_eq!(DType::F64.decode(&(-0.25f64).to_le_bytes()), Some(-0.25));
@@ -604,7 +607,10 @@ mod tests {
         assert_eq!(c.norms[1], (1, 13f64.sqrt()));
         // A budget of two rows reads two rows, evenly spaced.
         let two = unit_norms(DType::F32, 8, 8, &b, OutputAxis::Rows, 64).unwrap();
-        assert_eq!(two.norms.iter().map(|n| n.0).collect::<Vec<_>>(), vec![0, 4]);
+        assert_eq!(
+            two.norms.iter().map(|n| n.0).collect::<Vec<_>>(),
+            vec![0, 4]
+        );
         assert!(two.partial);
         // Declared shapes past the bytes are cut to what is there.
         let short = unit_norms(DType::F32, 1000, 8, &b, OutputAxis::Rows, 1 << 20).unwrap();
@@ -612,7 +618,17 @@ mod tests {
         // Units with fewer than MIN_INPUTS inputs are not measured.
         assert!(unit_norms(DType::F32, 16, 4, &b, OutputAxis::Rows, 1 << 20).is_none());
         assert!(unit_norms(DType::F32, 4, 16, &b, OutputAxis::Columns, 1 << 20).is_none());
-        assert!(unit_norms(DType::F32, u64::MAX, u64::MAX, &b, OutputAxis::Rows, u64::MAX).is_none());
+        assert!(
+            unit_norms(
+                DType::F32,
+                u64::MAX,
+                u64::MAX,
+                &b,
+                OutputAxis::Rows,
+                u64::MAX
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -630,12 +646,23 @@ mod tests {
 
     #[test]
     fn head_names() {
-        for n in ["lm_head.weight", "classifier.weight", "fc.weight", "score.weight",
-            "model.head.weight", "output.weight", "classifier.out_proj.weight"] {
+        for n in [
+            "lm_head.weight",
+            "classifier.weight",
+            "fc.weight",
+            "score.weight",
+            "model.head.weight",
+            "output.weight",
+            "classifier.out_proj.weight",
+        ] {
             assert!(is_head_name(n), "{n}");
         }
-        for n in ["encoder.layer.5.output.dense.weight", "fc1.weight", "transformer.h.0.mlp.c_fc.weight",
-            "embeddings.word_embeddings.weight"] {
+        for n in [
+            "encoder.layer.5.output.dense.weight",
+            "fc1.weight",
+            "transformer.h.0.mlp.c_fc.weight",
+            "embeddings.word_embeddings.weight",
+        ] {
             assert!(!is_head_name(n), "{n}");
         }
     }
@@ -670,14 +697,27 @@ mod tests {
             axes: &[OutputAxis::Rows],
             file_offset: 0,
         };
-        let tensors = vec![t("body.weight", vec![8, 8], &body[..]), t("classifier.weight", vec![10, 8], &head[..])];
+        let tensors = vec![
+            t("body.weight", vec![8, 8], &body[..]),
+            t("classifier.weight", vec![10, 8], &head[..]),
+        ];
         let v = analyze(&tensors, FULL);
-        assert_eq!((v.tensors, v.parameters, v.dtypes.clone()), (2, 144, vec!["F32"]));
+        assert_eq!(
+            (v.tensors, v.parameters, v.dtypes.clone()),
+            (2, 144, vec!["F32"])
+        );
         assert_eq!(v.stats[0].name, "classifier.weight");
         let (_, o) = v.stats[0].outlier.clone().unwrap();
         assert_eq!(o.unit, 1);
         assert_eq!(v.stats[1].values.constant, Some(0.5));
-        let only = analyze(&tensors, Budget { per_file: 320, per_tensor: 320, heads_only: false });
+        let only = analyze(
+            &tensors,
+            Budget {
+                per_file: 320,
+                per_tensor: 320,
+                heads_only: false,
+            },
+        );
         assert_eq!((only.stats.len(), only.unread), (1, 1));
         let verdict = analyze(&tensors, VERDICT_ONLY);
         assert_eq!(verdict.stats.len(), 1);

@@ -103,7 +103,11 @@ impl Ctx<'_> {
                 Some(TensorData {
                     name: t.name.clone().unwrap_or_else(|| format!("tensor #{i}")),
                     dtype,
-                    shape: t.size.iter().map(|d| u64::try_from(*d).unwrap_or(0)).collect(),
+                    shape: t
+                        .size
+                        .iter()
+                        .map(|d| u64::try_from(*d).unwrap_or(0))
+                        .collect(),
                     bytes,
                     axes: ROWS,
                     file_offset,
@@ -120,9 +124,9 @@ impl Ctx<'_> {
             let Some(dtype) = DType::from_onnx(init.data_type) else {
                 continue;
             };
-            let bytes = init.data.and_then(|(s, e)| {
-                data.get(usize::try_from(s).ok()?..usize::try_from(e).ok()?)
-            });
+            let bytes = init
+                .data
+                .and_then(|(s, e)| data.get(usize::try_from(s).ok()?..usize::try_from(e).ok()?));
             let Some(bytes) = bytes else {
                 skipped = skipped.saturating_add(1);
                 continue;
@@ -130,7 +134,11 @@ impl Ctx<'_> {
             tensors.push(TensorData {
                 name: init.name,
                 dtype,
-                shape: init.dims.iter().map(|d| u64::try_from(*d).unwrap_or(0)).collect(),
+                shape: init
+                    .dims
+                    .iter()
+                    .map(|d| u64::try_from(*d).unwrap_or(0))
+                    .collect(),
                 bytes,
                 axes: BOTH,
                 file_offset: init.data.map_or(0, |d| d.0),

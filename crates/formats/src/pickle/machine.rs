@@ -94,7 +94,12 @@ const MAX_PERSISTENT_IDS: usize = 1_000_000;
 /// Tensor rebuild calls kept per file.
 const MAX_TENSORS: usize = 1_000_000;
 /// The callables `torch.load` rebuilds a tensor with from a storage.
-const REBUILD_TENSOR: [&str; 2] = ["torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor"];
+const REBUILD_TENSOR: [&str; 2] = [
+    "torch._utils._rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor",
+];
+/// Most recent tensors searched when a dictionary item names one.
+const NAME_WINDOW: usize = 4096;
 /// Wraps a rebuilt tensor into a `Parameter` (whole-module saves).
 const REBUILD_PARAMETER: &str = "torch._utils._rebuild_parameter";
 /// Smallest carrier value checked for an embedded pickle.
@@ -1356,19 +1361,24 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
 
     /// Records a `_rebuild_tensor_v2(storage, offset, size, stride, …)` call.
     fn tensor_rebuild(&mut self, g: &GlobalRef, args: &[Value<'a>], op: &Op<'_>) {
-        if !REBUILD_TENSOR.contains(&g.path().as_str())
-            || self.an.out.tensors.len() >= MAX_TENSORS
+        if !REBUILD_TENSOR.contains(&g.path().as_str()) || self.an.out.tensors.len() >= MAX_TENSORS
         {
             return;
         }
         let ints = |v: Option<&Value<'a>>| -> Vec<i64> {
-            v.map(|v| v.items().iter().filter_map(|x| match x {
-                Value::Int(i) => Some(*i),
-                _ => None,
-            }).collect())
+            v.map(|v| {
+                v.items()
+                    .iter()
+                    .filter_map(|x| match x {
+                        Value::Int(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
         };
-        let (Some(Value::Persistent(storage)), Some(Value::Int(offset))) = (args.first(), args.get(1))
+        let (Some(Value::Persistent(storage)), Some(Value::Int(offset))) =
+            (args.first(), args.get(1))
         else {
             return;
         };
@@ -1385,22 +1395,35 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     /// Names the tensors a SETITEM(S) stores under string keys (state dicts).
     fn name_tensors(&mut self, items: &[Value<'a>]) {
         for pair in items.chunks_exact(2) {
-            let (Some(key), Some(value)) = (pair.first().and_then(Value::any_text), pair.get(1)) else {
+            let (Some(key), Some(value)) = (pair.first().and_then(Value::any_text), pair.get(1))
+            else {
                 continue;
             };
             let Some((storage, offset)) = rebuilt_tensor(value, 0) else {
                 continue;
             };
-            if let Some(t) = self.an.out.tensors.iter_mut().rev().find(|t| {
-                t.name.is_none() && t.storage_offset == offset && *Rc::as_ref(&storage) == t.storage
-            }) {
+            // pickle batches SETITEMS by 1000: the tensor is among the last few.
+            if let Some(t) = self
+                .an
+                .out
+                .tensors
+                .iter_mut()
+                .rev()
+                .take(NAME_WINDOW)
+                .find(|t| {
+                    t.name.is_none()
+                        && t.storage_offset == offset
+                        && *Rc::as_ref(&storage) == t.storage
+                })
+            {
                 t.name = Some(key.chars().take(256).collect());
             }
         }
     }
 
     fn add_items(&mut self, target: &Value<'a>, items: Vec<Value<'a>>, op: &Op<'_>) {
-        if matches!(op.code, Opcode::SetItem | Opcode::SetItems) && !self.an.out.tensors.is_empty() {
+        if matches!(op.code, Opcode::SetItem | Opcode::SetItems) && !self.an.out.tensors.is_empty()
+        {
             self.name_tensors(&items);
         }
         match target {
