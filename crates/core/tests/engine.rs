@@ -136,6 +136,22 @@ fn verdict_only_scan_reads_only_the_head_weights() {
     };
     assert_eq!(sampled(&full, "benign_mlp.safetensors"), 2632);
     assert_eq!(sampled(&quick, "benign_mlp.safetensors"), 960);
+
+    // A verdict-only result in the cache does not answer a full scan.
+    let tmp = tempfile::tempdir().unwrap();
+    let nan = dir.join("WGT003_nan_f32.safetensors");
+    let cached = |hashes| {
+        scan(
+            ScanOptions {
+                hashes,
+                verdict_cache: Some(tmp.path().join("cache")),
+                ..ScanOptions::default()
+            },
+            &nan,
+        )
+    };
+    assert!(cached(Digests::NONE).findings.is_empty());
+    assert!(!cached(Digests::ALL).findings.is_empty());
 }
 
 const PAYLOAD: &[u8] = b"cposix\nsystem\n(S'echo cached'\ntR.";

@@ -5,7 +5,9 @@ use sentrascan_formats::pickle::{Literal, analyze};
 use sentrascan_formats::{Limits, zip};
 
 fn data_pkl(rel: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(rel);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(rel);
     let bytes = std::fs::read(path).expect("fixture");
     let limits = Limits::default();
     let view = zip::parse(&bytes, &limits).expect("zip");
@@ -14,7 +16,9 @@ fn data_pkl(rel: &str) -> Vec<u8> {
         .iter()
         .find(|e| e.name.ends_with("data.pkl"))
         .expect("data.pkl");
-    zip::member_data(&bytes, entry, &limits).expect("member").into_owned()
+    zip::member_data(&bytes, entry, &limits)
+        .expect("member")
+        .into_owned()
 }
 
 #[test]
@@ -23,7 +27,14 @@ fn state_dict_tensors_are_recorded_with_their_names() {
     let got: Vec<(Option<&str>, &[i64], &[i64], i64)> = view
         .tensors
         .iter()
-        .map(|t| (t.name.as_deref(), &t.size[..], &t.stride[..], t.storage_offset))
+        .map(|t| {
+            (
+                t.name.as_deref(),
+                &t.size[..],
+                &t.stride[..],
+                t.storage_offset,
+            )
+        })
         .collect();
     assert_eq!(
         got,

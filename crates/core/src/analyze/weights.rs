@@ -58,9 +58,12 @@ impl Ctx<'_> {
         view: &SafeTensorsView,
         location: &Location,
     ) {
-        let tensors: Vec<TensorData<'_>> = view
-            .tensors
-            .iter()
+        // The header is a JSON object, often sorted by name: the data offsets
+        // give the order the tensors were written in (the "last matrix").
+        let mut order: Vec<_> = view.tensors.iter().collect();
+        order.sort_by_key(|t| t.data_offsets);
+        let tensors: Vec<TensorData<'_>> = order
+            .into_iter()
             .filter_map(|t| {
                 let dtype = DType::from_safetensors(&t.dtype)?;
                 let start = view.data_start.checked_add(t.data_offsets.0)?;
