@@ -96,7 +96,7 @@ fn f16_to_f64(h: u16) -> f64 {
         0 => sign * frac * 2f64.powi(-24),
         0x1f if frac == 0.0 => sign * f64::INFINITY,
         0x1f => f64::NAN,
-        e => sign * (1.0 + frac / 1024.0) * 2f64.powi(i32::from(e) - 15),
+        e => sign * (1.0 + frac / 1024.0) * 2f64.powi(i32::from(e).saturating_sub(15)),
     }
 }
 

@@ -24,7 +24,8 @@ fn data_pkl(rel: &str) -> Vec<u8> {
 #[test]
 fn state_dict_tensors_are_recorded_with_their_names() {
     let view = analyze(&data_pkl("weights/benign_mlp.pt"), &Limits::default());
-    let got: Vec<(Option<&str>, &[i64], &[i64], i64)> = view
+    type Record<'a> = (Option<&'a str>, &'a [i64], &'a [i64], i64);
+    let got: Vec<Record<'_>> = view
         .tensors
         .iter()
         .map(|t| {
