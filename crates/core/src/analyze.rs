@@ -24,8 +24,8 @@ mod keras;
 mod onnx;
 mod paddle;
 mod skops;
-mod xml;
 mod weights;
+mod xml;
 
 /// What analysing one file produced.
 
