@@ -1206,6 +1206,17 @@ def torch_zip_storage_short() -> bytes:
     return miniz_zip(torch_zip_entries("archive", pkl, blobs, modern=False))
 
 
+def benign_torch_zip_record_like_pickle() -> bytes:
+    """A benign state dict whose first storage record (fc1.weight, 12 float32
+    values) holds bytes that decode as protocol-0 opcodes calling a global.
+    torch.load reads a declared `data/<key>` record as raw tensor bytes and
+    never unpickles it, so this is not a pickle member."""
+    pkl, blobs = state_dict_pickle()
+    fake = b"cos\nsystem\n(S'x'\ntR."
+    blobs = [fake + b"\0" * (len(blobs[0]) - len(fake))] + blobs[1:]
+    return miniz_zip(torch_zip_entries("archive", pkl, blobs, modern=False))
+
+
 def pickle_zip_polyglot() -> bytes:
     """A harmless pickle with a malicious PyTorch zip appended: pickle loaders read
     the first, zip readers (and torch.load on a renamed copy) the second."""
@@ -2123,6 +2134,7 @@ FIXTURES: list[Fixture] = [
     Fixture("pickle/ARC006_pickle_then_zip_polyglot.pkl", pickle_zip_polyglot, [M("ARC006"), C("PKL001")]),
     # ---- benign/ -----------------------------------------------------------
     Fixture("benign/torch_zip_state_dict_mlp.pt", benign_torch_zip_state_dict, BENIGN),
+    Fixture("benign/torch_zip_storage_record_like_pickle.pt", benign_torch_zip_record_like_pickle, BENIGN),
     Fixture("benign/torch_zip_full_module_sequential.pt", benign_torch_zip_full_module, BENIGN),
     Fixture("benign/torch_zip_full_module_model_zoo.pt", benign_torch_zip_model_zoo, BENIGN),
     Fixture("benign/torch_legacy_state_dict.pt", benign_legacy, BENIGN),

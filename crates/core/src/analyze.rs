@@ -34,6 +34,7 @@ mod onnx;
 mod paddle;
 mod repo_text;
 mod skops;
+mod weights;
 mod xml;
 
 mod cntk;
@@ -676,6 +677,7 @@ impl<'l> Ctx<'l> {
                     self.secrets(header, location, "header metadata", Some(8));
                 }
                 self.safetensors_evidence(&view);
+                self.safetensors_weights(data, &view, location);
                 for (limit, value) in &view.limits_hit {
                     self.limit(location, limit, *value);
                 }
@@ -915,6 +917,10 @@ impl<'l> Ctx<'l> {
         let mut declared = Vec::new();
         let mut records = std::collections::BTreeMap::new();
         let mut data_pkl: Option<Location> = None;
+        // Stored `data/<key>` records (borrowed from `data`) and the tensors
+        // `data.pkl` rebuilds from them, for the weight statistics.
+        let mut stored: BTreeMap<String, &[u8]> = BTreeMap::new();
+        let mut rebuilds = Vec::new();
         let mut total: u64 = 0;
         for entry in &view.entries {
             if entry.is_dir() {
@@ -1011,11 +1017,22 @@ impl<'l> Ctx<'l> {
                 (ZipKind::Checkpoint { .. } | ZipKind::TorchScript { .. }, Some(rel)) => {
                     if let Some(key) = rel.strip_prefix("data/") {
                         records.insert(key.to_string(), bytes.len() as u64);
+                        if let Cow::Borrowed(b) = bytes {
+                            stored.insert(key.to_string(), b);
+                        }
                     }
                     // Judge by the head only: tensor records can be gigabytes,
                     // and touching their tails would page them in for nothing.
                     let head = bytes.get(..bytes.len().min(SNIFF_HEAD)).unwrap_or(&bytes);
+                    // A storage record `data.pkl` declared (read earlier in
+                    // the archive) is raw tensor bytes to torch.load, never
+                    // unpickled: float data that happens to decode as
+                    // protocol-0 opcodes is not a pickle.
+                    let declared_record = rel
+                        .strip_prefix("data/")
+                        .is_some_and(|k| declared.iter().any(|(d, _, _)| d == k));
                     let s = match sniff(head) {
+                        _ if declared_record => Sniffed::Unknown,
                         Sniffed::Unknown
                             if head.len() < bytes.len()
                                 && sentrascan_formats::pickle::sniff_prefix(head) =>
@@ -1041,6 +1058,7 @@ impl<'l> Ctx<'l> {
                         }
                         if rel == "data.pkl" {
                             declared.extend(rules::declared_storages(&view));
+                            rebuilds = view.tensors;
                             data_pkl = Some(member_loc.clone());
                         }
                         continue;
@@ -1073,6 +1091,7 @@ impl<'l> Ctx<'l> {
         }
         if let Some(loc) = data_pkl {
             rules::check_storage_bounds(&loc, &declared, &records, &mut self.out.findings);
+            self.torch_weights(data, &rebuilds, &stored, location);
         }
         rules::check_zip(view, &mismatches, location, scanner, &mut self.out.findings);
         if let Some((at, comment)) = zip::comment(data) {

@@ -53,6 +53,9 @@ impl VerdictCache {
         let mut limits = options.limits.clone();
         limits.deadline = None;
         h.update(format!("{limits:?}|strict={}", options.strict).as_bytes());
+        // Verdict-only scans read less of the weights (see docs/weights.md):
+        // their results must not stand in for a full scan's, nor the reverse.
+        h.update(format!("|verdict_only={}", !options.hashes.any()).as_bytes());
         // A rebuilt engine may judge differently without a version bump.
         if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
             let mtime = meta

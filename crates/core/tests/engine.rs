@@ -95,6 +95,65 @@ fn verdict_only_scan_finds_the_same_as_a_full_scan() {
     assert_eq!(codes(&full), codes(&quick));
 }
 
+/// Verdict-only scans read the weights of the final layers only: a NaN in
+/// a hidden layer is found by a full scan alone, a tampered head by both.
+#[test]
+fn verdict_only_scan_reads_only_the_head_weights() {
+    let dir = testdata().join("weights");
+    let full = scan(ScanOptions::default(), &dir);
+    let quick = scan(
+        ScanOptions {
+            hashes: Digests::NONE,
+            ..ScanOptions::default()
+        },
+        &dir,
+    );
+    let found = |r: &ScanReport, file: &str, rule: &str| {
+        r.findings
+            .iter()
+            .any(|f| f.rule == rule && f.location.contains(file))
+    };
+    for (file, rule) in [
+        ("WGT001_head_row_x50.pt", "WGT001"),
+        ("WGT001_head_column_x50.h5", "WGT001"),
+        ("WGT003_inf_f16.safetensors", "WGT003"),
+        ("WGT004_zeroed_head.safetensors", "WGT004"),
+    ] {
+        assert!(
+            found(&full, file, rule) && found(&quick, file, rule),
+            "{file}"
+        );
+    }
+    assert!(found(&full, "WGT003_nan_f32.safetensors", "WGT003"));
+    assert!(!found(&quick, "WGT003_nan_f32.safetensors", "WGT003"));
+    let sampled = |r: &ScanReport, file: &str| -> u64 {
+        r.files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .and_then(|f| f.metadata.get("weights.bytes_sampled"))
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    assert_eq!(sampled(&full, "benign_mlp.safetensors"), 2632);
+    assert_eq!(sampled(&quick, "benign_mlp.safetensors"), 960);
+
+    // A verdict-only result in the cache does not answer a full scan.
+    let tmp = tempfile::tempdir().unwrap();
+    let nan = dir.join("WGT003_nan_f32.safetensors");
+    let cached = |hashes| {
+        scan(
+            ScanOptions {
+                hashes,
+                verdict_cache: Some(tmp.path().join("cache")),
+                ..ScanOptions::default()
+            },
+            &nan,
+        )
+    };
+    assert!(cached(Digests::NONE).findings.is_empty());
+    assert!(!cached(Digests::ALL).findings.is_empty());
+}
+
 const PAYLOAD: &[u8] = b"cposix\nsystem\n(S'echo cached'\ntR.";
 
 #[test]

@@ -280,6 +280,7 @@ fn every_fuzz_target_has_a_corpus() {
         "xgboost",
         "lightgbm",
         "catboost",
+        "weight_stats",
     ] {
         let n = files.iter().filter(|(t, _)| t == target).count();
         assert!(n > 0, "fuzz/corpus/{target} is empty or missing");

@@ -78,3 +78,4 @@ pub use rules::tensorflow::{check_tensorflow, check_tf_asset, tf_malformed};
 pub use rules::tensorrt::{check_tensorrt, engine_unreadable as tensorrt_engine_unreadable};
 pub use rules::tflite::{check_tflite, model_unreadable as tflite_model_unreadable};
 pub use rules::torch7::check_torch7;
+pub use rules::weights::check_weights;

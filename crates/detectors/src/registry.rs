@@ -4,6 +4,7 @@ use sentrascan_types::RuleMeta;
 
 use crate::rules::tensorflow;
 use crate::rules::tflite;
+use crate::rules::weights;
 use crate::rules::{
     archive, executable, flax, gbt, gguf, hdf5, keras, numpy, pickle, pytorch, safetensors,
     scanner, secrets, template,
@@ -244,6 +245,10 @@ static RULES: &[&RuleMeta] = &[
     &gbt::gbt005_string_code::RULE,
     &gbt::gbt006_embedded_binary::RULE,
     &gbt::gbt007_external_url::RULE,
+    &weights::wgt001_head_norm_outlier::RULE,
+    &weights::wgt002_head_extreme_weight::RULE,
+    &weights::wgt003_non_finite_weights::RULE,
+    &weights::wgt004_constant_weight_matrix::RULE,
     &scanner::scn001_unsupported::RULE,
     &scanner::scn002_limit::RULE,
     &scanner::scn003_unreadable::RULE,
@@ -530,6 +535,10 @@ mod tests {
                 "GBT005 gbt-string-code",
                 "GBT006 gbt-embedded-binary",
                 "GBT007 gbt-external-url",
+                "WGT001 head-weight-norm-outlier",
+                "WGT002 head-extreme-weight",
+                "WGT003 non-finite-weights",
+                "WGT004 constant-weight-matrix",
                 "SCN001 unsupported-format",
                 "SCN002 scan-limit-reached",
                 "SCN003 unreadable-file",

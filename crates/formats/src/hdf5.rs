@@ -201,6 +201,8 @@ pub struct Hdf5Dataset {
     pub data_offset: Option<u64>,
     /// Filter ids of the pipeline (1 deflate, 2 shuffle, 32001 blosc …).
     pub filters: Vec<u16>,
+    /// A floating-point datatype stored big-endian.
+    pub big_endian: bool,
 }
 
 /// One object reached from the root group.
@@ -1236,6 +1238,7 @@ impl<'a> Parser<'a> {
                 storage_bytes: size.unwrap_or(logical),
                 data_offset,
                 filters,
+                big_endian: matches!(t, Dtype::Float { be: true, .. }),
             });
         } else if dtype.is_some() {
             obj.kind = Hdf5ObjectKind::Other;

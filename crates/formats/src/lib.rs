@@ -70,6 +70,7 @@ pub mod tflite;
 pub mod torch;
 pub mod torch7;
 pub mod ubjson;
+pub mod weights;
 pub mod xgboost;
 pub mod zip;
 

@@ -582,3 +582,124 @@ fn expected_bytes(dims: &[i64], data_type: i32) -> Option<u64> {
 
 #[cfg(test)]
 mod tests;
+
+/// A floating-point initializer of the main graph and where its elements are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Initializer {
+    pub name: String,
+    pub data_type: i32,
+    pub dims: Vec<i64>,
+    /// Byte range of `raw_data`, or of a packed `float_data`/`double_data`
+    /// (both little-endian, as `raw_data`), in the model file.
+    pub data: Option<(u64, u64)>,
+    /// `location`, `offset` and `length` of external data.
+    pub external: Option<(String, u64, Option<u64>)>,
+}
+
+/// Initializers of the main graph kept.
+pub const MAX_INITIALIZERS: usize = 100_000;
+
+/// The main graph's initializers, read from the wire without decoding their
+/// data (a light walk: model field 7, graph field 5).
+pub fn initializers(data: &[u8]) -> Vec<Initializer> {
+    let mut out = Vec::new();
+    for (n, _, f) in fields(data, 0) {
+        if let (7, Payload::Bytes(g, at)) = (n, f) {
+            for (n, _, f) in fields(g, at) {
+                if let (5, Payload::Bytes(t, at)) = (n, f)
+                    && out.len() < MAX_INITIALIZERS
+                {
+                    out.push(initializer(t, at));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn initializer(t: &[u8], at: u64) -> Initializer {
+    let mut x = Initializer {
+        name: String::new(),
+        data_type: 0,
+        dims: Vec::new(),
+        data: None,
+        external: None,
+    };
+    let mut external = false;
+    let (mut location, mut offset, mut length) = (None, 0u64, None);
+    for (n, _, f) in fields(t, at) {
+        match (n, f) {
+            (1, Payload::Varint(v)) if x.dims.len() < 16 => x.dims.push(v as i64),
+            (1, Payload::Bytes(b, _)) => {
+                let mut pos = 0;
+                while x.dims.len() < 16
+                    && let Some(v) = wire::varint(b, &mut pos)
+                {
+                    x.dims.push(v as i64);
+                }
+            }
+            (2, Payload::Varint(v)) => x.data_type = i32::try_from(v).unwrap_or(-1),
+            (8, Payload::Bytes(b, _)) => x.name = truncated(&text(b), 256),
+            (4 | 9 | 10, Payload::Bytes(b, start)) => {
+                x.data = Some((start, start.saturating_add(b.len() as u64)))
+            }
+            (14, Payload::Varint(v)) => external = v == proto::DATA_LOCATION_EXTERNAL as u64,
+            (13, Payload::Bytes(e, at)) => {
+                let (mut key, mut value) = (Vec::new(), String::new());
+                for (n, _, f) in fields(e, at) {
+                    match (n, f) {
+                        (1, Payload::Bytes(b, _)) => key = b.to_vec(),
+                        (2, Payload::Bytes(b, _)) => value = text(b),
+                        _ => {}
+                    }
+                }
+                match key.as_slice() {
+                    b"location" => location = Some(value),
+                    b"offset" => offset = value.trim().parse().unwrap_or(0),
+                    b"length" => length = value.trim().parse().ok(),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    if external && let Some(l) = location {
+        x.external = Some((l, offset, length));
+        x.data = None;
+    }
+    x
+}
+
+enum Payload<'a> {
+    Varint(u64),
+    /// A length-delimited payload and its offset in the file.
+    Bytes(&'a [u8], u64),
+    Fixed,
+}
+
+/// The fields of one message (`at` is its offset in the file); stops at
+/// the first malformed tag.
+fn fields(msg: &[u8], at: u64) -> impl Iterator<Item = (u64, u64, Payload<'_>)> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let tag = wire::varint(msg, &mut pos)?;
+        let (number, wt) = (tag >> 3, tag & 7);
+        let payload = match wt {
+            0 => Payload::Varint(wire::varint(msg, &mut pos)?),
+            1 | 5 => {
+                pos = pos.checked_add(if wt == 1 { 8 } else { 4 })?;
+                (pos <= msg.len()).then_some(Payload::Fixed)?
+            }
+            2 => {
+                let len = usize::try_from(wire::varint(msg, &mut pos)?).ok()?;
+                let end = pos.checked_add(len)?;
+                let b = msg.get(pos..end)?;
+                let start = at.saturating_add(pos as u64);
+                pos = end;
+                Payload::Bytes(b, start)
+            }
+            _ => return None,
+        };
+        Some((number, wt, payload))
+    })
+}

@@ -156,6 +156,7 @@ pub(crate) const CATEGORIES: [Category; 12] = [
     Category::ResourceExhaustion,
     Category::ScanCoverage,
     Category::CredentialExposure,
+    Category::WeightAnomaly,
 ];
 
 #[allow(dead_code)]
@@ -173,7 +174,8 @@ fn categories_are_complete(c: Category) -> usize {
         | Category::FormatMismatch
         | Category::ResourceExhaustion
         | Category::ScanCoverage
-        | Category::CredentialExposure => CATEGORIES.len(),
+        | Category::CredentialExposure
+        | Category::WeightAnomaly => CATEGORIES.len(),
     }
 }
 

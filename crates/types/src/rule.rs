@@ -79,6 +79,8 @@ pub enum RuleFamily {
     Flax,
     /// `GBT`: gradient-boosted tree models (XGBoost, LightGBM, CatBoost).
     Gbt,
+    /// `WGT`: weight value statistics (tampering signals).
+    Weights,
     /// `SCN`: the scanner itself (coverage, limits, mismatches).
     Scanner,
 }
@@ -123,6 +125,7 @@ impl RuleFamily {
             RuleFamily::Executable => "EXE",
             RuleFamily::Flax => "FLX",
             RuleFamily::Gbt => "GBT",
+            RuleFamily::Weights => "WGT",
             RuleFamily::Scanner => "SCN",
         }
     }

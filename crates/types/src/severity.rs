@@ -83,6 +83,8 @@ pub enum Category {
     ScanCoverage,
     /// A credential (token, key, password) shipped with the model.
     CredentialExposure,
+    /// Statistical anomalies in weight values (possible tampering).
+    WeightAnomaly,
 }
 
 impl Category {
@@ -100,6 +102,7 @@ impl Category {
             Category::ResourceExhaustion => "resource_exhaustion",
             Category::ScanCoverage => "scan_coverage",
             Category::CredentialExposure => "credential_exposure",
+            Category::WeightAnomaly => "weight_anomaly",
         }
     }
 }

@@ -26,6 +26,7 @@ impl Ctx<'_> {
         };
         rules::check_hdf5(&view, location, &mut self.out.findings);
         self.hdf5_facts(&view);
+        self.hdf5_weights(data, &view, location);
         for (limit, value) in &view.limits_hit {
             self.limit(location, limit, *value);
         }

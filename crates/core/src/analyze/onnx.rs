@@ -89,6 +89,9 @@ impl Ctx<'_> {
             self.limit(location, limit, *value);
         }
         self.onnx_facts(&view);
+        if view.complete {
+            self.onnx_weights(data, location);
+        }
         let dir = if depth == 0 {
             self.model_dir.clone()
         } else {

@@ -38,3 +38,4 @@ pub mod tensorflow;
 pub mod tensorrt;
 pub mod tflite;
 pub mod torch7;
+pub mod weights;

@@ -91,6 +91,17 @@ const ARG_RENDER_MAX: usize = 240;
 const MAX_MALFORMATIONS_PER_STREAM: usize = 16;
 /// Persistent ids kept per file.
 const MAX_PERSISTENT_IDS: usize = 1_000_000;
+/// Tensor rebuild calls kept per file.
+const MAX_TENSORS: usize = 1_000_000;
+/// The callables `torch.load` rebuilds a tensor with from a storage.
+const REBUILD_TENSOR: [&str; 2] = [
+    "torch._utils._rebuild_tensor_v2",
+    "torch._utils._rebuild_tensor",
+];
+/// Most recent tensors searched when a dictionary item names one.
+const NAME_WINDOW: usize = 4096;
+/// Wraps a rebuilt tensor into a `Parameter` (whole-module saves).
+const REBUILD_PARAMETER: &str = "torch._utils._rebuild_parameter";
 /// Smallest carrier value checked for an embedded pickle.
 const MIN_NESTED_LEN: usize = 8;
 
@@ -317,6 +328,7 @@ impl<'l> Analyzer<'l> {
         o.malformations.extend(other.malformations);
         o.ext_refs.extend(other.ext_refs);
         o.persistent_ids.extend(other.persistent_ids);
+        o.tensors.extend(other.tensors);
         o.nested.extend(other.nested);
         o.expansions.extend(other.expansions);
         o.mutations.extend(other.mutations);
@@ -1386,7 +1398,73 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         self.push(Value::Persistent(lit));
     }
 
+    /// Records a `_rebuild_tensor_v2(storage, offset, size, stride, …)` call.
+    fn tensor_rebuild(&mut self, g: &GlobalRef, args: &[Value<'a>], op: &Op<'_>) {
+        if !REBUILD_TENSOR.contains(&g.path().as_str()) || self.an.out.tensors.len() >= MAX_TENSORS
+        {
+            return;
+        }
+        let ints = |v: Option<&Value<'a>>| -> Vec<i64> {
+            v.map(|v| {
+                v.items()
+                    .iter()
+                    .filter_map(|x| match x {
+                        Value::Int(i) => Some(*i),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (Some(Value::Persistent(storage)), Some(Value::Int(offset))) =
+            (args.first(), args.get(1))
+        else {
+            return;
+        };
+        self.an.out.tensors.push(TensorRebuild {
+            offset: op.offset as u64,
+            storage: storage.as_ref().clone(),
+            storage_offset: *offset,
+            size: ints(args.get(2)),
+            stride: ints(args.get(3)),
+            name: None,
+        });
+    }
+
+    /// Names the tensors a SETITEM(S) stores under string keys (state dicts).
+    fn name_tensors(&mut self, items: &[Value<'a>]) {
+        for pair in items.chunks_exact(2) {
+            let (Some(key), Some(value)) = (pair.first().and_then(Value::any_text), pair.get(1))
+            else {
+                continue;
+            };
+            let Some((storage, offset)) = rebuilt_tensor(value, 0) else {
+                continue;
+            };
+            // pickle batches SETITEMS by 1000: the tensor is among the last few.
+            if let Some(t) = self
+                .an
+                .out
+                .tensors
+                .iter_mut()
+                .rev()
+                .take(NAME_WINDOW)
+                .find(|t| {
+                    t.name.is_none()
+                        && t.storage_offset == offset
+                        && *Rc::as_ref(&storage) == t.storage
+                })
+            {
+                t.name = Some(key.chars().take(256).collect());
+            }
+        }
+    }
+
     fn add_items(&mut self, target: &Value<'a>, items: Vec<Value<'a>>, op: &Op<'_>) {
+        if matches!(op.code, Opcode::SetItem | Opcode::SetItems) && !self.an.out.tensors.is_empty()
+        {
+            self.name_tensors(&items);
+        }
         match target {
             Value::Obj(o) => {
                 let items: Vec<Value<'a>> = items.into_iter().map(|v| acyclic(&v, o)).collect();
@@ -1524,6 +1602,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         match callee {
             Value::Global(g) => {
                 self.an.record_call(&g, opcode, &args, op.offset);
+                self.tensor_rebuild(&g, &args, op);
                 self.eval_known(g, args, op)
             }
             Value::AttrGetter(attrs) => {
@@ -1883,5 +1962,28 @@ fn describe(v: &Value<'_>) -> String {
             Err(_) => "an object".to_string(),
         },
         other => format!("{}", other.to_literal(1)),
+    }
+}
+
+/// The storage and storage offset of a value that is a rebuilt tensor (or a
+/// `Parameter` wrapping one).
+fn rebuilt_tensor(value: &Value<'_>, depth: u32) -> Option<(Rc<Literal>, i64)> {
+    let Value::Obj(o) = value else {
+        return None;
+    };
+    let o = o.try_borrow().ok()?;
+    let ObjKind::Result(g) = &o.kind else {
+        return None;
+    };
+    let path = g.path();
+    if REBUILD_TENSOR.contains(&path.as_str()) {
+        match (o.args.first(), o.args.get(1)) {
+            (Some(Value::Persistent(p)), Some(Value::Int(off))) => Some((p.clone(), *off)),
+            _ => None,
+        }
+    } else if path == REBUILD_PARAMETER && depth == 0 {
+        rebuilt_tensor(o.args.first()?, 1)
+    } else {
+        None
     }
 }

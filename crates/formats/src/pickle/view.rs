@@ -33,6 +33,9 @@ pub struct PickleAnalysis {
     pub strings: Vec<PickleString>,
     /// Bytes constants whose first bytes are a validated executable header.
     pub executables: Vec<EmbeddedExecutable>,
+    /// `torch._utils._rebuild_tensor_v2` calls (PyTorch tensors), in order,
+    /// up to a limit: where each tensor's elements are in its storage.
+    pub tensors: Vec<TensorRebuild>,
 }
 
 /// Shortest string constant kept for the secret scan.
@@ -56,6 +59,23 @@ pub struct EmbeddedExecutable {
     pub offset: u64,
     pub len: u64,
     pub header: crate::executable::ExeHeader,
+}
+
+/// One tensor a PyTorch pickle rebuilds from a storage: the arguments of
+/// `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, …)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TensorRebuild {
+    /// Offset of the call.
+    pub offset: u64,
+    /// The storage's persistent id (`('storage', type, key, location, numel)`).
+    pub storage: Literal,
+    /// Offset of the first element in the storage, in elements.
+    pub storage_offset: i64,
+    pub size: Vec<i64>,
+    pub stride: Vec<i64>,
+    /// The state-dict key the tensor was stored under, when the pickle set
+    /// it directly as a dictionary item.
+    pub name: Option<String>,
 }
 
 impl PickleAnalysis {

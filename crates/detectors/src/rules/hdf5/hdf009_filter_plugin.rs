@@ -93,6 +93,7 @@ mod tests {
                 storage_bytes: 16,
                 data_offset: None,
                 filters: vec![2, 1],
+                big_endian: false,
             }),
         };
         let mut out = Vec::new();
