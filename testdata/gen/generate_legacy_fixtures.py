@@ -283,13 +283,13 @@ def torch7_fixtures():
         t.string("updateOutput").i(7).i(t.index()).raw(code)
         t.table(0)  # upvalues
 
-    out("torch7/T7001_function_os_execute.t7", bytes(T7().module("nn.Linear", hook).b),
-        ("T7001", "CRITICAL"))
-    out("torch7/T7002_unknown_class.t7", bytes(T7().module("evilpkg.Loader").b),
-        ("T7002", "MEDIUM"))
-    out("torch7/T7003_trailing_data.t7",
+    out("torch7/LUA001_function_os_execute.t7", bytes(T7().module("nn.Linear", hook).b),
+        ("LUA001", "CRITICAL"))
+    out("torch7/LUA002_unknown_class.t7", bytes(T7().module("evilpkg.Loader").b),
+        ("LUA002", "MEDIUM"))
+    out("torch7/LUA003_trailing_data.t7",
         bytes(T7().module("nn.Linear").b) + f"#!/bin/sh\n{CMD}\n".encode(),
-        ("T7003", "MEDIUM"))
+        ("LUA003", "MEDIUM"))
 
 
 # ---------------------------------------------------------------- dill

@@ -142,8 +142,8 @@ fn failures_end_their_file_and_keep_the_rest() {
     );
     assert_eq!(out.status.code(), Some(2));
     let r = report(&out);
-    // Fetched and looked at (a lone config is not a model: skipped, not in error).
-    assert_eq!(file(&r, &ok)["status"], "skipped");
+    // Fetched and looked at (a config is analysed for code, URLs and secrets).
+    assert_eq!(file(&r, &ok)["status"], "scanned");
     let m = file(&r, &missing);
     assert_eq!(m["status"], "error");
     assert!(

@@ -427,9 +427,11 @@ impl Scanner {
                 path,
                 format,
                 size,
-                sha256: digests.sha256,
-                sha1: digests.sha1,
-                md5: digests.md5,
+                // The verdict cache digests everything it needs for its key;
+                // the report carries only the digests asked for.
+                sha256: digests.sha256.filter(|_| self.options.hashes.sha256),
+                sha1: digests.sha1.filter(|_| self.options.hashes.sha1),
+                md5: digests.md5.filter(|_| self.options.hashes.md5),
                 status,
                 message,
                 scanners: a.scanners.iter().map(|s| s.to_string()).collect(),

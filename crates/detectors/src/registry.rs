@@ -165,9 +165,9 @@ static RULES: &[&RuleMeta] = &[
     &rds::rds002_closure_dangerous_call::RULE,
     &rds::rds003_altrep_package_class::RULE,
     &rds::rds004_trailing_data::RULE,
-    &torch7::t7001_serialised_function::RULE,
-    &torch7::t7002_unknown_class::RULE,
-    &torch7::t7003_trailing_data::RULE,
+    &torch7::lua001_serialised_function::RULE,
+    &torch7::lua002_unknown_class::RULE,
+    &torch7::lua003_trailing_data::RULE,
     &cntk::cnt001_user_defined_function::RULE,
     &cntk::cnt002_native_library_path::RULE,
     &mxnet::mxn001_custom_op::RULE,
@@ -295,6 +295,15 @@ mod tests {
                 assert!(r.docs.contains(heading), "{} docs lack {heading}", r.code);
             }
             assert!(!r.remediation.is_empty() && !r.summary.is_empty());
+            if let Some(cwe) = r.cwe {
+                let digits = cwe.strip_prefix("CWE-").unwrap_or("");
+                assert!(
+                    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+                    "{}: cwe {cwe:?} is not CWE-<n>",
+                    r.code
+                );
+            }
+            assert!(!r.summary.starts_with("CWE-"), "{}: summary", r.code);
         }
     }
 
@@ -455,9 +464,9 @@ mod tests {
                 "RDS002 r-closure-dangerous-call",
                 "RDS003 r-altrep-package-class",
                 "RDS004 r-trailing-data",
-                "T7001 lua-torch-serialised-function",
-                "T7002 lua-torch-unknown-class",
-                "T7003 lua-torch-trailing-data",
+                "LUA001 lua-torch-serialised-function",
+                "LUA002 lua-torch-unknown-class",
+                "LUA003 lua-torch-trailing-data",
                 "CNT001 cntk-user-defined-function",
                 "CNT002 cntk-native-library-path",
                 "MXN001 mxnet-custom-op",

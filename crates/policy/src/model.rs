@@ -143,7 +143,7 @@ impl Default for Policy {
 }
 
 /// Every category, for validation messages (kept complete by the match).
-pub(crate) const CATEGORIES: [Category; 12] = [
+pub(crate) const CATEGORIES: [Category; 13] = [
     Category::ArbitraryCodeExecution,
     Category::OsCommandExecution,
     Category::FileSystemAccess,

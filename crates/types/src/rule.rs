@@ -51,7 +51,7 @@ pub enum RuleFamily {
     Oci,
     /// `RDS`: R serialisation (`saveRDS`, `save`).
     RSerialisation,
-    /// `T7`: Lua Torch7 files.
+    /// `LUA`: Lua Torch7 files.
     Torch7,
     /// `CNT`: Microsoft CNTK models.
     Cntk,
@@ -111,7 +111,7 @@ impl RuleFamily {
             RuleFamily::Llamafile => "LMF",
             RuleFamily::Oci => "OCI",
             RuleFamily::RSerialisation => "RDS",
-            RuleFamily::Torch7 => "T7",
+            RuleFamily::Torch7 => "LUA",
             RuleFamily::Cntk => "CNT",
             RuleFamily::Mxnet => "MXN",
             RuleFamily::ExecuTorch => "PTE",

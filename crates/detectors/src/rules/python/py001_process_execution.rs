@@ -1,4 +1,4 @@
-//! PY001: CWE-78
+//! PY001: Python source starts a process (os.system, subprocess, pty.spawn, os.exec*, os.spawn*).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::High,
     category: Category::OsCommandExecution,
     scanner: "python",
-    cwe: Some(
-        "Python source starts a process (os.system, subprocess, pty.spawn, os.exec*, os.spawn*).",
-    ),
+    cwe: Some("CWE-78"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-78",
+    summary: "Python source starts a process (os.system, subprocess, pty.spawn, os.exec*, os.spawn*).",
     remediation: "Read what the command does; custom modeling code has no reason to start processes. Do not enable trust_remote_code for this repository until it is removed.",
     docs: r#"## What it does
 Reports calls, resolved through imports and aliases (`import subprocess as

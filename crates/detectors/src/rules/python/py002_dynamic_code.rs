@@ -1,4 +1,4 @@
-//! PY002: CWE-95
+//! PY002: Python source evaluates code that is not a literal (eval, exec, compile, runpy, types.FunctionType).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::High,
     category: Category::ArbitraryCodeExecution,
     scanner: "python",
-    cwe: Some(
-        "Python source evaluates code that is not a literal (eval, exec, compile, runpy, types.FunctionType).",
-    ),
+    cwe: Some("CWE-95"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-95",
+    summary: "Python source evaluates code that is not a literal (eval, exec, compile, runpy, types.FunctionType).",
     remediation: "Replace dynamic evaluation with ordinary code; never evaluate strings built at run time.",
     docs: r#"## What it does
 Reports `eval`, `exec`, `compile`, `execfile`, `runpy.run_path`/`run_module`

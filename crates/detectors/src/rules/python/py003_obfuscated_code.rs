@@ -1,4 +1,4 @@
-//! PY003: CWE-506
+//! PY003: Python source executes data it decodes first (base64, zlib, hex, codecs, marshal, chr) with exec/eval/compile.
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::Critical,
     category: Category::ArbitraryCodeExecution,
     scanner: "python",
-    cwe: Some(
-        "Python source executes data it decodes first (base64, zlib, hex, codecs, marshal, chr) with exec/eval/compile.",
-    ),
+    cwe: Some("CWE-506"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-506",
+    summary: "Python source executes data it decodes first (base64, zlib, hex, codecs, marshal, chr) with exec/eval/compile.",
     remediation: "Treat the repository as malicious: hiding code from readers has no benign purpose in model code.",
     docs: r#"## What it does
 Reports `exec`, `eval`, `compile`, `types.FunctionType` and friends whose

@@ -1,4 +1,4 @@
-//! PY004: CWE-502
+//! PY004: Python source deserialises with a loader that runs code (pickle, dill, joblib, marshal, torch.load without weights_only, yaml.load without a safe loader).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::High,
     category: Category::ArbitraryCodeExecution,
     scanner: "python",
-    cwe: Some(
-        "Python source deserialises with a loader that runs code (pickle, dill, joblib, marshal, torch.load without weights_only, yaml.load without a safe loader).",
-    ),
+    cwe: Some("CWE-502"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-502",
+    summary: "Python source deserialises with a loader that runs code (pickle, dill, joblib, marshal, torch.load without weights_only, yaml.load without a safe loader).",
     remediation: "Load weights with safetensors or torch.load(weights_only=True); parse YAML with yaml.safe_load.",
     docs: r#"## What it does
 Reports `pickle`/`dill`/`cloudpickle`/`joblib`/`marshal` loads,

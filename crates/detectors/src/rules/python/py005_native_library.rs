@@ -1,4 +1,4 @@
-//! PY005: CWE-114
+//! PY005: Python source loads a native library (ctypes, cffi dlopen, torch.ops.load_library, cpp_extension.load).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::High,
     category: Category::UnsafeImports,
     scanner: "python",
-    cwe: Some(
-        "Python source loads a native library (ctypes, cffi dlopen, torch.ops.load_library, cpp_extension.load).",
-    ),
+    cwe: Some("CWE-114"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-114",
+    summary: "Python source loads a native library (ctypes, cffi dlopen, torch.ops.load_library, cpp_extension.load).",
     remediation: "Ship native kernels as reviewed packages, not as libraries loaded by repository code.",
     docs: r#"## What it does
 Reports `ctypes.CDLL`/`PyDLL`/`WinDLL`/`OleDLL`, `ctypes.cdll.LoadLibrary`

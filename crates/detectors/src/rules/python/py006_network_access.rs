@@ -1,4 +1,4 @@
-//! PY006: CWE-829
+//! PY006: Python source opens network connections (requests, urllib, http.client, socket, httpx, aiohttp, ftplib, smtplib).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::Medium,
     category: Category::NetworkOperations,
     scanner: "python",
-    cwe: Some(
-        "Python source opens network connections (requests, urllib, http.client, socket, httpx, aiohttp, ftplib, smtplib).",
-    ),
+    cwe: Some("CWE-829"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-829",
+    summary: "Python source opens network connections (requests, urllib, http.client, socket, httpx, aiohttp, ftplib, smtplib).",
     remediation: "Check where the code connects and why; model code should read local files only.",
     docs: r#"## What it does
 Reports calls that fetch URLs or open sockets: `requests.*`,

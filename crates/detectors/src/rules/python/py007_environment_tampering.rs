@@ -1,4 +1,4 @@
-//! PY007: CWE-73
+//! PY007: Python source changes sys.path or writes outside the repository (absolute paths, the home directory, startup files such as .bashrc, sitecustomize, .pth).
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::Medium,
     category: Category::FileSystemAccess,
     scanner: "python",
-    cwe: Some(
-        "Python source changes sys.path or writes outside the repository (absolute paths, the home directory, startup files such as .bashrc, sitecustomize, .pth).",
-    ),
+    cwe: Some("CWE-73"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-73",
+    summary: "Python source changes sys.path or writes outside the repository (absolute paths, the home directory, startup files such as .bashrc, sitecustomize, .pth).",
     remediation: "Model code should not change the interpreter or write outside its cache; remove the call.",
     docs: r#"## What it does
 Reports `sys.path.insert`/`append`/`extend` and `site.addsitedir`, and

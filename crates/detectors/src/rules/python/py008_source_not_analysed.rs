@@ -1,4 +1,4 @@
-//! PY008: CWE-20
+//! PY008: Python source does not parse, is not UTF-8, or is over a bound of the analysis, so it was only partly analysed: inconclusive, never clean.
 
 use sentrascan_types::{Category, RuleMeta, Severity};
 
@@ -9,12 +9,10 @@ pub static RULE: RuleMeta = RuleMeta {
     default_severity: Severity::Medium,
     category: Category::ScanCoverage,
     scanner: "python",
-    cwe: Some(
-        "Python source does not parse, is not UTF-8, or is over a bound of the analysis, so it was only partly analysed: inconclusive, never clean.",
-    ),
+    cwe: Some("CWE-20"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "CWE-20",
+    summary: "Python source does not parse, is not UTF-8, or is over a bound of the analysis, so it was only partly analysed: inconclusive, never clean.",
     remediation: "Check the file by hand; Python that the interpreter imports parses.",
     docs: r#"## What it does
 Reports a Python file with syntax errors (the calls of the lines that do

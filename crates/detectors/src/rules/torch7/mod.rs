@@ -2,9 +2,9 @@
 //! functions (byte code that `torch.load` compiles), classes outside the
 //! Torch and nn ecosystems, and data after the object.
 
-pub mod t7001_serialised_function;
-pub mod t7002_unknown_class;
-pub mod t7003_trailing_data;
+pub mod lua001_serialised_function;
+pub mod lua002_unknown_class;
+pub mod lua003_trailing_data;
 
 use sentrascan_formats::torch7::T7View;
 use sentrascan_types::{Finding, Location, RuleFamily};
@@ -27,7 +27,7 @@ pub fn is_known_class(class: &str) -> bool {
 /// engine's to report (unreadable, inconclusive).
 pub fn check_torch7(view: &T7View, location: &Location, out: &mut Vec<Finding>) {
     for f in &view.functions {
-        out.push(t7001_serialised_function::finding(location, f));
+        out.push(lua001_serialised_function::finding(location, f));
     }
     let unknown: Vec<(&String, &u64)> = view
         .classes
@@ -35,10 +35,10 @@ pub fn check_torch7(view: &T7View, location: &Location, out: &mut Vec<Finding>) 
         .filter(|(c, _)| !is_known_class(c))
         .collect();
     if !unknown.is_empty() {
-        out.push(t7002_unknown_class::finding(location, &unknown));
+        out.push(lua002_unknown_class::finding(location, &unknown));
     }
     if view.error.is_none() && view.trailing > 0 {
-        out.push(t7003_trailing_data::finding(location, view.trailing));
+        out.push(lua003_trailing_data::finding(location, view.trailing));
     }
 }
 
@@ -77,9 +77,9 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("T7001", "CRITICAL".to_string()),
-                ("T7002", "MEDIUM".to_string()),
-                ("T7003", "MEDIUM".to_string())
+                ("LUA001", "CRITICAL".to_string()),
+                ("LUA002", "MEDIUM".to_string()),
+                ("LUA003", "MEDIUM".to_string())
             ]
         );
         assert!(is_known_class("cudnn.SpatialConvolution"));

@@ -1,9 +1,9 @@
-//! T7003: bytes after the saved object.
+//! LUA003: bytes after the saved object.
 
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
-    code: "T7003",
+    code: "LUA003",
     name: "lua-torch-trailing-data",
     family: super::FAMILY,
     default_severity: Severity::Medium,

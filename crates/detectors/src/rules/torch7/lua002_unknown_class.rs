@@ -1,9 +1,9 @@
-//! T7002: torch objects of classes outside Torch7 and its common packages.
+//! LUA002: torch objects of classes outside Torch7 and its common packages.
 
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
-    code: "T7002",
+    code: "LUA002",
     name: "lua-torch-unknown-class",
     family: super::FAMILY,
     default_severity: Severity::Medium,

@@ -1,10 +1,10 @@
-//! T7001: the file holds a Lua function (byte code compiled on load).
+//! LUA001: the file holds a Lua function (byte code compiled on load).
 
 use sentrascan_formats::torch7::T7Function;
 use sentrascan_types::{Category, Finding, Location, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
-    code: "T7001",
+    code: "LUA001",
     name: "lua-torch-serialised-function",
     family: super::FAMILY,
     default_severity: Severity::Critical,
