@@ -267,7 +267,10 @@ fn group<'t>(caps: &Captures<'t>, g: usize) -> Option<(usize, &'t [u8])> {
 /// and the length.
 pub fn mask(secret: &[u8], prefix: usize) -> String {
     let len = secret.len();
-    let head = String::from_utf8_lossy(secret.get(..prefix.min(len)).unwrap_or(&[])).into_owned();
+    // Never the whole match, even when its "public" prefix is all of it (a
+    // PEM header with no key body): at most half of it is shown.
+    let prefix = prefix.min(len / 2);
+    let head = String::from_utf8_lossy(secret.get(..prefix).unwrap_or(&[])).into_owned();
     let tail = if len >= prefix.saturating_add(20) {
         String::from_utf8_lossy(secret.get(len.saturating_sub(4)..).unwrap_or(&[])).into_owned()
     } else {
@@ -1054,5 +1057,22 @@ mod tests {
         assert!(!s.truncated);
         assert!(!s.matches[0].masked.contains(&t[4..36]));
         assert_eq!(mask(b"short", 0), "… (5 chars)");
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask;
+
+    #[test]
+    fn a_mask_never_repeats_the_whole_match() {
+        // Found by the `secrets` fuzz target: a header-only PEM match whose
+        // public prefix was the whole match.
+        let header = b"-----BEGIN PRIVATE KEY-----";
+        let m = mask(header, header.len());
+        assert!(!m.contains("-----BEGIN PRIVATE KEY-----"), "{m}");
+        assert_eq!(m, "-----BEGIN PR… (27 chars)");
+        let token = b"ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(mask(token, 4), "ghp_…wxyz (40 chars)");
     }
 }
