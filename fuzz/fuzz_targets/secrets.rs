@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(end <= scan.scanned, "{m:?}");
         let secret = &data[m.offset..end];
         // A mask shows at most a public prefix and the last four characters.
-        if m.len >= 24 {
+        // A PEM match is masked as its header line; with no key body the
+        // header is the whole match, and it is public.
+        if m.len >= 24 && !secret.starts_with(b"-----BEGIN ") {
             let s = String::from_utf8_lossy(secret);
             assert!(!m.masked.contains(s.as_ref()), "{m:?}");
         }
