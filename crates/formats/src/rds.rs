@@ -363,42 +363,18 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], RdsError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .ok_or_else(|| self.truncated(what))?;
-        let s = self
-            .data
-            .get(self.pos..end)
-            .ok_or_else(|| self.truncated(what))?;
-        self.pos = end;
-        Ok(s)
+        crate::cursor::take(self.data, &mut self.pos, n).ok_or_else(|| self.truncated(what))
     }
 
     /// The next whitespace-delimited word of an ASCII stream.
     fn word(&mut self, what: &'static str) -> Result<&'a str, RdsError> {
-        while self
-            .data
-            .get(self.pos)
-            .is_some_and(|c| c.is_ascii_whitespace())
-        {
-            self.pos = self.pos.saturating_add(1);
-        }
-        let start = self.pos;
-        while self
-            .data
-            .get(self.pos)
-            .is_some_and(|c| !c.is_ascii_whitespace())
-        {
-            self.pos = self.pos.saturating_add(1);
-            if self.pos.saturating_sub(start) > 64 {
+        let w = match crate::cursor::ascii_word(self.data, &mut self.pos, 64) {
+            Ok(w) => w,
+            Err(crate::cursor::WordError::TooLong) => {
                 return Err(self.invalid(format!("{what} (word too long)")));
             }
-        }
-        let w = self.data.get(start..self.pos).unwrap_or(&[]);
-        if w.is_empty() {
-            return Err(self.truncated(what));
-        }
+            Err(crate::cursor::WordError::Missing) => return Err(self.truncated(what)),
+        };
         std::str::from_utf8(w).map_err(|_| self.invalid(what))
     }
 
