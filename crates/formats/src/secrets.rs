@@ -227,6 +227,23 @@ fn refine(text: &[u8], matches: &mut Vec<SecretMatch>) {
 /// rules quote (a command line, a URL, a metadata value), so that no report
 /// field carries a secret.
 pub fn redact(text: &str) -> Option<String> {
+    // Replacing a secret can make text around it match (a `]` before a
+    // name gives a pattern the word boundary it lacked), so the result is
+    // scanned again until nothing is left to replace, at most a few times.
+    let mut current = redact_once(text)?;
+    for _ in 0..REDACT_PASSES {
+        match redact_once(&current) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    Some(current)
+}
+
+/// Extra passes [`redact`] makes over its own output.
+const REDACT_PASSES: usize = 3;
+
+fn redact_once(text: &str) -> Option<String> {
     if text.len() < 8 {
         return None;
     }
@@ -722,14 +739,31 @@ fn url_credential(c: &Captures<'_>) -> Option<SecretMatch> {
         masked: format!(
             "{}{}:…({} chars)@{}",
             String::from_utf8_lossy(scheme),
-            String::from_utf8_lossy(user),
+            without(user, password),
             password.len(),
-            String::from_utf8_lossy(host)
+            without(host, password)
         ),
         confidence,
         reason,
         key: None,
     })
+}
+
+/// `shown` as text with every copy of `secret` in it replaced by `…`: the
+/// user and host of a URL are public, unless the password is repeated there.
+fn without(shown: &[u8], secret: &[u8]) -> String {
+    let mut out = Vec::with_capacity(shown.len());
+    let mut rest = shown;
+    while let Some(i) = (!secret.is_empty())
+        .then(|| memchr::memmem::find(rest, secret))
+        .flatten()
+    {
+        out.extend_from_slice(rest.get(..i).unwrap_or(&[]));
+        out.extend_from_slice("…".as_bytes());
+        rest = rest.get(i.saturating_add(secret.len())..).unwrap_or(&[]);
+    }
+    out.extend_from_slice(rest);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn generic_assignment(c: &Captures<'_>) -> Option<SecretMatch> {
@@ -790,58 +824,74 @@ fn generic_assignment(c: &Captures<'_>) -> Option<SecretMatch> {
     })
 }
 
-/// Checks a private-key header found by the pattern: the block must have a
-/// base64 body of real length before its END line.
-fn key_body_len(text: &[u8], header_end: usize) -> usize {
+/// The body of a PEM block after its header, as far as it runs.
+struct KeyBody {
+    /// Base64 characters in the body.
+    base64: usize,
+    /// Offset (from the header's end) just past the last base64 character.
+    end: usize,
+    /// Offset (from the header's end) of the `-----END` line, when the body runs into it.
+    end_line: Option<usize>,
+}
+
+/// Reads the body of a private-key block: base64 interleaved with line
+/// breaks (real or JSON/string-escaped), the quotes and `+`/`,` of a key
+/// split over string literals, and `Proc-Type:`/`DEK-Info:` header lines.
+/// Anything else (prose, `...`, the next JSON field) ends it, so that a
+/// key body is never counted from unrelated text after a bare header.
+fn key_body(text: &[u8], header_end: usize) -> KeyBody {
     let rest = text
         .get(header_end..header_end.saturating_add(16384).min(text.len()))
         .unwrap_or(&[]);
-    let end = memchr::memmem::find(rest, b"-----END").unwrap_or(rest.len());
-    let body = rest.get(..end).unwrap_or(&[]);
-    // JSON-escaped newlines (`\n`) count as separators, not as base64.
-    let mut n = 0usize;
-    let mut prev_backslash = false;
-    for &b in body {
-        let escaped = prev_backslash;
-        prev_backslash = b == b'\\' && !escaped;
-        if escaped || b == b'\\' {
-            continue;
+    let mut body = KeyBody {
+        base64: 0,
+        end: 0,
+        end_line: None,
+    };
+    let mut i = 0usize;
+    while let Some(&b) = rest.get(i) {
+        if b == b'-' && rest.get(i..).is_some_and(|r| r.starts_with(b"-----END")) {
+            body.end_line = Some(i);
+            break;
         }
-        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=' {
-            n = n.saturating_add(1);
-        } else if !(b.is_ascii_whitespace() || b == b':' || b == b'-' || b == b',') {
-            // Header lines such as `Proc-Type: 4,ENCRYPTED` are allowed; prose is not.
-            if b == b'.' || b == b'<' || b == b'>' {
-                return 0;
+        if b == b'\\' {
+            // `\n`, `\r`, `\t` between lines of an escaped key.
+            match rest.get(i.saturating_add(1)) {
+                Some(b'n' | b'r' | b't') => {
+                    i = i.saturating_add(2);
+                    continue;
+                }
+                _ => break,
             }
         }
+        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=' {
+            body.base64 = body.base64.saturating_add(1);
+            body.end = i.saturating_add(1);
+        } else if !(b.is_ascii_whitespace() || matches!(b, b':' | b'-' | b',' | b'"' | b'\'')) {
+            break;
+        }
+        i = i.saturating_add(1);
     }
-    if memchr::memmem::find(rest, b"-----END").is_none() {
-        n.min(8192)
-    } else {
-        n
-    }
+    body
 }
 
 /// Completes private-key matches with their body: a block with at least
 /// 64 base64 characters is a key; a header alone or `...` is an example.
+/// The match covers the header and the whole body (up to the END line, or
+/// to the body's last character when the block is cut short), so that a
+/// redaction removes all of the key.
 fn finish_private_keys(text: &[u8], matches: &mut [SecretMatch]) {
     for m in matches
         .iter_mut()
         .filter(|m| m.kind == SecretKind::PrivateKey)
     {
         let header_end = m.offset.saturating_add(m.len);
-        let body = key_body_len(text, header_end);
-        let block_end = text
-            .get(header_end..)
-            .and_then(|r| memchr::memmem::find(r, b"-----END"))
-            .map(|e| header_end.saturating_add(e));
-        if let Some(e) = block_end {
-            m.len = e.saturating_sub(m.offset);
-        }
+        let body = key_body(text, header_end);
+        let through = body.end_line.unwrap_or(body.end);
+        m.len = header_end.saturating_add(through).saturating_sub(m.offset);
         let masked = format!("{} ({} chars)", m.masked, m.len);
         m.masked = masked;
-        if body >= 64 {
+        if body.base64 >= 64 {
             m.confidence = if m.provider == "encrypted private key" {
                 Confidence::Probable
             } else {
@@ -1074,5 +1124,89 @@ mod mask_tests {
         assert_eq!(m, "-----BEGIN PR… (27 chars)");
         let token = b"ghp_0123456789abcdefghijklmnopqrstuvwxyz";
         assert_eq!(mask(token, 4), "ghp_…wxyz (40 chars)");
+    }
+}
+#[cfg(test)]
+mod pem_body_tests {
+    use super::*;
+
+    const BODY: &str =
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4";
+
+    #[test]
+    fn a_bare_header_does_not_borrow_a_body_from_the_text_after_it() {
+        // Found by the `secrets` fuzz target: a service-account JSON whose
+        // key is cut off by another JSON document. The letters of the next
+        // fields used to count as key body, the block was "validated" and
+        // only its header was redacted.
+        let t = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fuzz/regressions/secrets/pem-header-borrowing-next-json-as-body"
+        ))
+        .unwrap();
+        let m = scan(t.as_bytes(), t.len()).matches;
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].confidence, Confidence::Example);
+        assert_eq!(redact(&t), None);
+    }
+
+    #[test]
+    fn a_cut_off_key_is_redacted_through_its_last_body_character() {
+        let text = format!("key = \"-----BEGIN PRIVATE KEY-----\\n{BODY}\\n{BODY}\" # end");
+        let m = scan(text.as_bytes(), text.len()).matches;
+        assert_eq!(m[0].confidence, Confidence::Validated);
+        let red = redact(&text).unwrap();
+        assert!(!red.contains(&BODY[..20]), "{red}");
+        assert!(red.ends_with("]\" # end"), "{red}");
+        let again = scan(red.as_bytes(), red.len()).matches;
+        assert!(
+            again.iter().all(|m| m.confidence == Confidence::Example),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn a_url_mask_never_repeats_the_password_from_its_host() {
+        // Found by the `secrets` fuzz target: the host part of the match held
+        // the password again, and the mask shows the host.
+        let pw = "V1NIuk8Io5yaGKvirondbXJD";
+        let text = format!("postgresql://trainer:{pw}@db.internal.corp:{pw}");
+        let m = scan(text.as_bytes(), text.len()).matches;
+        assert_eq!(m[0].kind, SecretKind::UrlCredential);
+        assert!(!m[0].masked.contains(pw), "{}", m[0].masked);
+        assert_eq!(
+            m[0].masked,
+            "postgresql://trainer:…(24 chars)@db.internal.corp:…"
+        );
+    }
+
+    #[test]
+    fn redaction_repeats_until_the_redacted_text_is_clean() {
+        // Found by the `secrets` fuzz target: `gdy_secret_access_key = …`
+        // has no word boundary before the name until the key body in front
+        // of it is replaced by `[redacted …]`.
+        let text = format!(
+            "-----BEGIN PRIVATE KEY-----\\n{BODY}gdy_secret_access_key = wJalrXUtnFEMI/K6MDENG/bPxRfiCYzq81v0"
+        );
+        let red = redact(&text).unwrap();
+        assert!(!red.contains("wJalrXUtnFEMI"), "{red}");
+        let again = scan(red.as_bytes(), red.len()).matches;
+        assert!(
+            again.iter().all(|m| m.confidence == Confidence::Example),
+            "{again:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_split_over_string_literals_is_still_a_key() {
+        let text = format!(
+            "KEY = (\"-----BEGIN RSA PRIVATE KEY-----\\n\"\n       \"{BODY}\\n\"\n       \"{BODY}\\n\"\n       \"-----END RSA PRIVATE KEY-----\\n\")"
+        );
+        let m = scan(text.as_bytes(), text.len()).matches;
+        assert_eq!(m[0].provider, "RSA private key");
+        assert_eq!(m[0].confidence, Confidence::Validated);
+        let red = redact(&text).unwrap();
+        assert!(!red.contains(&BODY[..20]), "{red}");
+        assert!(red.contains("-----END RSA PRIVATE KEY-----"), "{red}");
     }
 }
