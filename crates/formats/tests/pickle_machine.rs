@@ -275,3 +275,116 @@ fn overlapping_probes_of_trailing_data_have_a_budget() {
     assert_eq!(a.limit.as_ref().map(|l| l.limit), Some("max_resync_ops"));
     assert!(a.ops < 1_000_000, "{}", a.ops);
 }
+
+fn dill_fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/dill")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn dill_data_reconstructors_are_inert_and_resolve_what_they_reach() {
+    // `dill.dumps` of a training state: a `__main__` class rebuilt by value,
+    // namedtuples, a lock, NoneType and builtin types.
+    let a = analyze(
+        &dill_fixture("benign_dill_training_state.pkl"),
+        &Limits::default(),
+    );
+    for g in a.globals.iter().filter(|g| g.module == "dill._dill") {
+        assert!(g.only_inert_calls(), "{g:#?}");
+    }
+    assert!(find(&a.globals, "builtins.setattr").only_inert_calls());
+    let none = find(&a.globals, "types.NoneType");
+    assert_eq!(none.kind, ImportKind::Derived);
+    assert_eq!(
+        none.via.as_deref(),
+        Some("dill._dill._load_type(\"NoneType\")")
+    );
+    assert_eq!(find(&a.globals, "builtins.type").calls, 1);
+    assert!(a.unresolved.is_empty(), "{:#?}", a.unresolved);
+}
+
+#[test]
+fn dill_namedtuple_import_is_a_resolver() {
+    let a = analyze(
+        &dill_fixture("PKL001_dill_namedtuple_resolves_os_system.pkl"),
+        &Limits::default(),
+    );
+    let g = find(&a.globals, "os.system");
+    assert_eq!(g.kind, ImportKind::Derived);
+    assert_eq!(g.calls, 1);
+    assert!(
+        g.via
+            .as_deref()
+            .unwrap()
+            .starts_with("dill._dill._create_namedtuple(\"system\"")
+    );
+    assert_eq!(
+        g.first_call.as_ref().unwrap().args,
+        "(\"echo sentrascan-fixture\",)"
+    );
+}
+
+#[test]
+fn an_inert_call_does_not_clear_a_global_that_is_also_passed_on() {
+    let a = analyze(
+        &dill_fixture("PKL001_setattr_passed_on_as_a_value.pkl"),
+        &Limits::default(),
+    );
+    let g = find(&a.globals, "builtins.setattr");
+    assert_eq!((g.calls, g.inert_calls), (1, 1));
+    // Once into `partial`'s argument tuple, once (inside the partial) into the list.
+    assert_eq!(g.escapes, 2);
+    assert!(!g.only_inert_calls());
+    // setattr on a library class is never inert.
+    let a = analyze(
+        &dill_fixture("PKL001_setattr_patches_library_class.pkl"),
+        &Limits::default(),
+    );
+    let g = find(&a.globals, "builtins.setattr");
+    assert_eq!((g.calls, g.inert_calls), (1, 0));
+}
+
+#[test]
+fn a_main_namedtuple_called_rather_than_constructed_is_the_loaders_global() {
+    // `_create_namedtuple('Popen', ('x',), '__main__')` returns
+    // `__main__.Popen` when the loading program imported it; REDUCE calls it.
+    let mut p = b"\x80\x02cdill._dill\n_create_namedtuple\n(".to_vec();
+    p.extend(su("Popen"));
+    p.extend(b"(");
+    p.extend(su("x"));
+    p.extend(b"t");
+    p.extend(su("__main__"));
+    p.extend(b"tR(");
+    p.extend(su("echo"));
+    p.extend(b"tR.");
+    let a = analyze(&p, &Limits::default());
+    let g = find(&a.globals, "__main__.Popen");
+    assert_eq!((g.kind, g.calls), (ImportKind::Derived, 1));
+    assert!(find(&a.globals, "dill._dill._create_namedtuple").only_inert_calls());
+    // Constructed the way dill constructs namedtuples (NEWOBJ): inert.
+    let p2: Vec<u8> = {
+        let mut q = p.clone();
+        let n = q.len();
+        q[n - 2] = 0x81; // NEWOBJ instead of REDUCE
+        q
+    };
+    let a = analyze(&p2, &Limits::default());
+    assert!(
+        a.globals.iter().all(|g| g.module != "__main__"),
+        "{:#?}",
+        a.globals
+    );
+}
+
+#[test]
+fn subclassing_calls_each_base() {
+    // type('X', (logging.Handler,), {}) runs the base's metaclass and
+    // __init_subclass__.
+    let mut p = b"\x80\x02cbuiltins\ntype\n(".to_vec();
+    p.extend(su("X"));
+    p.extend(b"clogging\nHandler\n\x85}tR.");
+    let a = analyze(&p, &Limits::default());
+    assert_eq!(find(&a.globals, "logging.Handler").calls, 1);
+}

@@ -451,6 +451,8 @@ impl<'l> Analyzer<'l> {
                     calls: 0,
                     first_call: None,
                     constructs: 0,
+                    inert_calls: 0,
+                    escapes: 0,
                 });
                 self.index.insert(key, i);
                 i
@@ -730,7 +732,33 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         self.stack.push(v);
     }
 
+    /// Globals stored as values (container items, argument lists, object
+    /// state) rather than called: whatever receives them may call them.
+    fn note_escapes(&mut self, values: &[Value<'a>]) {
+        for v in values {
+            let g = match v {
+                Value::Global(g) => g,
+                Value::Partial(p) => match &p.0 {
+                    Value::Global(g) => g,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if let Some(u) = self.an.out.globals.get_mut(g.index) {
+                u.escapes = u.escapes.saturating_add(1);
+            }
+        }
+    }
+
+    /// The last recorded call of `g` was proven inert by its arguments.
+    fn mark_inert(&mut self, g: &GlobalRef) {
+        if let Some(u) = self.an.out.globals.get_mut(g.index) {
+            u.inert_calls = u.inert_calls.saturating_add(1).min(u.calls);
+        }
+    }
+
     fn push_container(&mut self, kind: ContainerKind, items: Vec<Value<'a>>, op: &Op<'_>) {
+        self.note_escapes(&items);
         let v = Value::container(kind, items, self.an.limits.max_container_items);
         self.check_weight(v.weight(), op);
         self.push(v);
@@ -948,6 +976,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
             O::BinPersId => {
                 let v = self.pop(&op);
+                self.note_escapes(std::slice::from_ref(&v));
                 let id = v.to_literal(4);
                 self.persistent(id, &op);
             }
@@ -1033,6 +1062,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             }
             O::Build => {
                 let state = self.pop(&op);
+                self.note_escapes(std::slice::from_ref(&state));
                 if let Some(target) = self.top(&op) {
                     match &target {
                         Value::Global(g) => {
@@ -1076,6 +1106,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                         self.push(Value::Global(g));
                     } else {
                         let args = self.pop_mark(&op);
+                        self.note_escapes(&args);
                         let g = self
                             .an
                             .import(&module, &name, ImportKind::Inst, None, op.offset);
@@ -1225,6 +1256,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                     self.push(Value::Unknown);
                 } else {
                     let args = items.split_off(1);
+                    self.note_escapes(&args);
                     let cls = items.pop().unwrap_or(Value::Unknown);
                     let r = self.call(cls, args, "OBJ", &op);
                     self.push(r);
@@ -1461,6 +1493,7 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
     }
 
     fn add_items(&mut self, target: &Value<'a>, items: Vec<Value<'a>>, op: &Op<'_>) {
+        self.note_escapes(&items);
         if matches!(op.code, Opcode::SetItem | Opcode::SetItems) && !self.an.out.tensors.is_empty()
         {
             self.name_tensors(&items);
@@ -1645,6 +1678,39 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
                 Value::Unknown
             }
             Value::Unknown => Value::Unknown,
+            other if is_dill_built_class(&other) => {
+                // A class that dill rebuilt in this pickle from a name, bases
+                // and a dict: instantiating it runs only what that dict holds,
+                // and every value in it was recorded where it was built.
+                // `_create_namedtuple(name, …, '__main__')` returns
+                // `__main__.<name>` when the loading program has one (a module
+                // or class it imported): constructing that is inert, calling
+                // it is a call of the loader's own global.
+                let main_name = match &other {
+                    Value::Obj(o)
+                        if other.result_path().as_deref().and_then(dill_function)
+                            == Some("_create_namedtuple") =>
+                    {
+                        o.try_borrow().ok().and_then(|o| {
+                            o.args
+                                .first()
+                                .and_then(|a| a.any_text().map(str::to_string))
+                        })
+                    }
+                    _ => None,
+                };
+                if let Some(name) = main_name
+                    && !matches!(opcode, "NEWOBJ" | "NEWOBJ_EX" | "copyreg")
+                {
+                    let via = format!("dill._dill._create_namedtuple({name:?}, …, \"__main__\")");
+                    let target = self.derived("__main__", &name, via, op);
+                    return self.call(target, args, opcode, op);
+                }
+                match other.result_global() {
+                    Some(g) => Value::result_of(g),
+                    None => Value::Unknown,
+                }
+            }
             other => {
                 self.an.out.unresolved.push(Unresolved {
                     offset: op.offset as u64,
@@ -1660,10 +1726,151 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
         }
     }
 
+    /// dill's reconstructors (`dill._dill._…`), evaluated from their
+    /// literal arguments. Those that only rebuild data or look a name up in
+    /// a fixed table are inert: what they resolve or call is recorded as its
+    /// own global and classified there. The rest (`_create_function`,
+    /// `_create_code`, `_eval_repr`, `_import_module`, `_get_attr`,
+    /// `_create_filehandle`, ...) stay dangerous; resolvers among them still
+    /// report what they reach. `None` leaves the call to the general path.
+    fn eval_dill(
+        &mut self,
+        g: &Rc<GlobalRef>,
+        f: &str,
+        args: &[Value<'a>],
+        op: &Op<'_>,
+    ) -> Option<Value<'a>> {
+        let text = |i: usize| args.get(i).and_then(|v| v.any_text()).map(str::to_string);
+        match f {
+            "_load_type" => {
+                let name = text(0)?;
+                let (module, attr) = dill_type(&name);
+                self.mark_inert(g);
+                Some(self.derived(
+                    module,
+                    &attr,
+                    format!("dill._dill._load_type({name:?})"),
+                    op,
+                ))
+            }
+            "_create_type" => {
+                // `_create_type(typeobj, name, bases, dict)` calls `typeobj(name, bases, dict)`.
+                let (Some(typeobj @ Value::Global(_)), Some(rest)) = (args.first(), args.get(1..))
+                else {
+                    return None;
+                };
+                let (typeobj, rest) = (typeobj.clone(), rest.to_vec());
+                self.call(typeobj, rest, "dill._create_type", op);
+                self.mark_inert(g);
+                Some(Value::result_of(g.clone()))
+            }
+            "_create_namedtuple" => {
+                // `_create_namedtuple(name, fields, module)` first tries
+                // `module.name` (an import), then builds a namedtuple.
+                let (name, module) = (text(0)?, text(2)?);
+                self.mark_inert(g);
+                if module == "__main__" {
+                    Some(Value::result_with(g.clone(), args.to_vec()))
+                } else {
+                    Some(self.derived(
+                        &module,
+                        &name,
+                        format!("dill._dill._create_namedtuple({name:?}, …, {module:?})"),
+                        op,
+                    ))
+                }
+            }
+            "_create_lock"
+            | "_create_rlock"
+            | "_create_cell"
+            | "_create_stringi"
+            | "_create_stringo"
+            | "_create_typing_tuple"
+            | "_create_dtypemeta" => {
+                self.mark_inert(g);
+                Some(Value::result_with(g.clone(), args.to_vec()))
+            }
+            // A callback argument would be called when the referent dies.
+            "_create_weakref" if args.len() <= 1 => {
+                self.mark_inert(g);
+                Some(Value::result_with(g.clone(), args.to_vec()))
+            }
+            "_create_weakproxy" if args.len() <= 2 => {
+                self.mark_inert(g);
+                Some(Value::result_with(g.clone(), args.to_vec()))
+            }
+            "_create_array" => {
+                // `_create_array(f, args, state, npdict)` calls `f(*args)`.
+                let f = args.first()?.clone();
+                let fargs = args.get(1).map(Value::items).unwrap_or_default();
+                let r = self.call(f, fargs, "dill._create_array", op);
+                self.mark_inert(g);
+                Some(r)
+            }
+            "_create_ftype" => {
+                // `_create_ftype(ftypeobj, func, args, kwds)` calls `ftypeobj(func, *args)`.
+                let ftype = args.first()?.clone();
+                let mut fargs = vec![args.get(1).cloned().unwrap_or(Value::None)];
+                fargs.extend(args.get(2).map(Value::items).unwrap_or_default());
+                let r = self.call(ftype, fargs, "dill._create_ftype", op);
+                self.mark_inert(g);
+                Some(r)
+            }
+            "_import_module" => {
+                let name = text(0)?;
+                let via = format!("dill._dill._import_module({name:?})");
+                Some(match name.rsplit_once('.') {
+                    Some((m, n)) => self.derived(m, n, via, op),
+                    None => self.derived(&name, "", via, op),
+                })
+            }
+            "_get_attr" => {
+                // `getattr(obj, name, None) or getattr(builtins, name)`.
+                let name = text(1)?;
+                let obj = args.first()?.clone();
+                Some(match obj {
+                    Value::Global(_) | Value::Module(_) => {
+                        self.getattr(&obj, &name, "dill._dill._get_attr", op)
+                    }
+                    _ => self.derived(
+                        "builtins",
+                        &name,
+                        format!("dill._dill._get_attr(<object>, {name:?})"),
+                        op,
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+
     fn eval_known(&mut self, g: Rc<GlobalRef>, args: Vec<Value<'a>>, op: &Op<'_>) -> Value<'a> {
         let path = g.path();
+        if let Some(f) = dill_function(&path)
+            && let Some(v) = self.eval_dill(&g, f, &args, op)
+        {
+            return v;
+        }
         let text = |i: usize| args.get(i).and_then(|v| v.any_text()).map(str::to_string);
         match path.as_str() {
+            "builtins.setattr" => {
+                if setattr_is_inert(&args) {
+                    self.mark_inert(&g);
+                }
+                Value::result_with(g, args)
+            }
+            "builtins.type" if args.len() == 3 => {
+                // `type(name, bases, dict)`: subclassing runs each base's
+                // metaclass and `__init_subclass__`, so a base is called.
+                let bases = args.get(1).map(Value::items).unwrap_or_default();
+                for b in &bases {
+                    if let Value::Global(base) = b {
+                        let base = base.clone();
+                        self.an.record_call(&base, "type", &[], op.offset);
+                    }
+                }
+                Value::result_with(g, args)
+            }
             "builtins.getattr" => {
                 if let (Some(obj), Some(attr)) = (args.first(), text(1)) {
                     let obj = obj.clone();
@@ -1798,6 +2005,106 @@ impl<'a, 'an, 'l> Machine<'a, 'an, 'l> {
             },
             _ => Value::result_with(g, args),
         }
+    }
+}
+
+/// The function name of a dill reconstructor (`dill._dill._load_type`,
+/// or `dill.dill.…` as dill 0.2 wrote it).
+fn dill_function(path: &str) -> Option<&str> {
+    path.strip_prefix("dill._dill.")
+        .or_else(|| path.strip_prefix("dill.dill."))
+}
+
+/// An object that dill's `_create_type` or `_create_namedtuple` returned: a
+/// class built inside the pickle.
+fn is_dill_built_class(v: &Value<'_>) -> bool {
+    v.result_path().is_some_and(|p| {
+        matches!(
+            dill_function(&p),
+            Some("_create_type" | "_create_namedtuple")
+        )
+    })
+}
+
+/// Attribute names that `setattr` may write on an object the pickle built
+/// without reaching anything: plain identifiers, and the naming dunders
+/// that dill restores on the classes it rebuilds.
+fn plain_attribute(name: &str) -> bool {
+    let ident = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ident
+        && (!(name.starts_with("__") && name.ends_with("__"))
+            || matches!(name, "__qualname__" | "__name__" | "__doc__" | "__module__"))
+}
+
+/// `setattr(obj, name, value)` where `obj` was built by this pickle, `name`
+/// is a literal plain attribute and `value` a literal: it changes nothing
+/// outside the pickle's own objects.
+fn setattr_is_inert(args: &[Value<'_>]) -> bool {
+    let [target, name, value] = args else {
+        return false;
+    };
+    matches!(target, Value::Obj(_))
+        && name.as_text().is_some_and(plain_attribute)
+        && matches!(
+            value,
+            Value::Str(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Bool(_)
+                | Value::None
+                | Value::Bytes(_)
+        )
+}
+
+/// Where dill's `_load_type(name)` looks a name up (`dill._dill._reverse_typemap`):
+/// the `types` module's `…Type` names, builtins, and a few classes of
+/// `functools`, `operator` and `io` under their dill names.
+fn dill_type(name: &str) -> (&'static str, String) {
+    let mapped = match name {
+        "PartialType" => Some(("functools", "partial")),
+        "AttrGetterType" => Some(("operator", "attrgetter")),
+        "ItemGetterType" => Some(("operator", "itemgetter")),
+        "SuperType" => Some(("builtins", "super")),
+        "FileType" => Some(("io", "FileIO")),
+        "TextWrapperType" => Some(("io", "TextIOWrapper")),
+        "BufferedRandomType" => Some(("io", "BufferedRandom")),
+        "BufferedReaderType" => Some(("io", "BufferedReader")),
+        "BufferedWriterType" => Some(("io", "BufferedWriter")),
+        "PyTextWrapperType" => Some(("_pyio", "TextIOWrapper")),
+        "PyBufferedRandomType" => Some(("_pyio", "BufferedRandom")),
+        "PyBufferedReaderType" => Some(("_pyio", "BufferedReader")),
+        "PyBufferedWriterType" => Some(("_pyio", "BufferedWriter")),
+        "ExitType" => Some(("_sitebuiltins", "Quitter")),
+        "StringType" | "UnicodeType" => Some(("builtins", "str")),
+        "ListType" => Some(("builtins", "list")),
+        "DictType" => Some(("builtins", "dict")),
+        "TupleType" => Some(("builtins", "tuple")),
+        "IntType" | "LongType" => Some(("builtins", "int")),
+        "FloatType" => Some(("builtins", "float")),
+        "BooleanType" => Some(("builtins", "bool")),
+        "ComplexType" => Some(("builtins", "complex")),
+        "ObjectType" => Some(("builtins", "object")),
+        "TypeType" => Some(("builtins", "type")),
+        _ => None,
+    };
+    if let Some((m, n)) = mapped {
+        return (m, n.to_string());
+    }
+    let identifier =
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !identifier {
+        return ("dill._dill._reverse_typemap", name.to_string());
+    }
+    if name.ends_with("Type") && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+        // `types.CodeType`, `types.FunctionType`, `types.NoneType`, ...
+        ("types", name.to_string())
+    } else {
+        // `type`, `object`, `int`, `ValueError`, ...
+        ("builtins", name.to_string())
     }
 }
 

@@ -139,6 +139,17 @@ impl<'a> Value<'a> {
     }
 
     /// The callable whose result this is, as a canonical dotted path.
+    /// The global whose call produced this object.
+    pub(crate) fn result_global(&self) -> Option<Rc<GlobalRef>> {
+        match self {
+            Value::Obj(o) => match &o.try_borrow().ok()?.kind {
+                ObjKind::Result(g) => Some(g.clone()),
+                ObjKind::Container(_) => None,
+            },
+            _ => None,
+        }
+    }
+
     pub(crate) fn result_path(&self) -> Option<String> {
         match self {
             Value::Obj(o) => match &o.try_borrow().ok()?.kind {

@@ -146,6 +146,14 @@ pub struct GlobalUse {
     /// Calls that only construct an instance the way pickle rebuilds plain
     /// objects (NEWOBJ, NEWOBJ_EX, copyreg), running `__new__` but not `__init__`.
     pub constructs: u32,
+    /// Calls whose literal arguments prove them inert (`setattr` of a plain
+    /// name on an object this pickle built, dill's `_load_type('NoneType')`):
+    /// what they return or call is recorded and classified on its own.
+    pub inert_calls: u32,
+    /// Times the global itself was stored as a value (in a container, an
+    /// argument list or an object's state) instead of being called, so that
+    /// something else may call it later with arguments nobody has seen.
+    pub escapes: u32,
     pub first_call: Option<CallSite>,
 }
 
@@ -165,6 +173,12 @@ impl GlobalUse {
     /// Called, but only ever constructed as pickle constructs plain objects.
     pub fn only_constructed(&self) -> bool {
         self.calls == self.constructs
+    }
+
+    /// Called, every call proven inert by its arguments, and never passed
+    /// on as a value: the global does nothing beyond what is recorded.
+    pub fn only_inert_calls(&self) -> bool {
+        self.calls > 0 && self.inert_calls == self.calls && self.escapes == 0
     }
 }
 

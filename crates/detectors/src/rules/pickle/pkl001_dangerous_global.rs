@@ -30,6 +30,17 @@ Names are resolved the way an unpickler resolves them: aliases (`posix` is
 `os`), dotted names under protocol 4 (`pathlib` + `os.system`), memo values,
 and chains built at load time (`getattr(import_module('os'), 'system')`).
 
+A dangerous callable whose every call is proven inert by its literal
+arguments, and which is never stored as a value that something else could
+call, is not reported itself; what it resolves or calls is reported as its
+own global. This covers `setattr` of a plain attribute or `__qualname__` on
+an object the pickle built, and dill's reconstructors that rebuild data or
+look a name up in a fixed table (`_load_type('NoneType')`, `_create_type`,
+`_create_namedtuple` in `__main__`, `_create_lock`): `_load_type('CodeType')`
+is reported as `types.CodeType`. dill's `_create_function`, `_create_code`,
+`_eval_repr`, `_import_module`, `_get_attr` and `_create_filehandle` are
+always reported.
+
 ## Why is this bad?
 Unpickling calls these callables with attacker-chosen arguments. Loading the
 file runs the payload: a command, a download, a file write.
@@ -60,6 +71,13 @@ pub(crate) fn check(view: &PickleAnalysis, ctx: &PickleCtx<'_>, out: &mut Vec<Fi
         let Tier::Dangerous(d) = classify(&g.module, &g.name) else {
             continue;
         };
+        // Every call proven inert by its literal arguments (dill's
+        // `_load_type('NoneType')`, `setattr` of `__qualname__` on a class
+        // the pickle built) and never handed on: what it reached is
+        // reported as its own global.
+        if g.only_inert_calls() {
+            continue;
+        }
         let verb = if g.is_called() { "calls" } else { "imports" };
         let dotted = g.dotted();
         let title = format!("Pickle {verb} dangerous global `{dotted}`");
