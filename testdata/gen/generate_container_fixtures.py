@@ -246,14 +246,21 @@ APE_PREFIX = (
 ).ljust(4096, b"\x00")
 
 
-def llamafile(args: bytes, gguf: bytes = BENIGN_GGUF, name: str = "model.gguf") -> bytes:
-    return zip_bytes([(name, gguf), (".args", args)], prefix=APE_PREFIX, stored=True)
+# Not how llamafiles are built: a plain shell script in front of the weights.
+SHELL_PREFIX = b"#!/bin/sh\necho sentrascan-fixture\nexit 1\n".ljust(512, b"\n")
+
+
+def llamafile(args: bytes, gguf: bytes = BENIGN_GGUF, name: str = "model.gguf",
+              prefix: bytes = APE_PREFIX) -> bytes:
+    return zip_bytes([(name, gguf), (".args", args)], prefix=prefix, stored=True)
 
 
 def gen_llamafile() -> None:
     write("llamafile/LMF001_ape_with_gguf.llamafile", llamafile(b"-m\nmodel.gguf\n--host\n127.0.0.1\n...\n"))
     write("llamafile/LMF002_host_all_interfaces.llamafile", llamafile(b"-m\nmodel.gguf\n--host\n0.0.0.0\n--mmproj\nhttp://127.0.0.1:9/sentrascan-fixture.gguf\n...\n"))
     write("llamafile/GGUF007_malicious_weights.llamafile", llamafile(b"-m\nmodel.gguf\n...\n", EVIL_GGUF))
+    write("llamafile/LMF001_shell_script_with_gguf.llamafile",
+          llamafile(b"-m\nmodel.gguf\n...\n", prefix=SHELL_PREFIX))
 
 
 # --------------------------------------------------------------------------

@@ -99,6 +99,12 @@ impl Ctx<'_> {
                 u64::from(self.limits.max_archive_depth),
             );
         }
-        self.zip(data, view, location, ModelFormat::Llamafile, depth);
+        // The bytes before the zip are the executable LMF001 reports, not a
+        // polyglot stub (ARC006); any other structural anomaly stays.
+        let mut view = view.clone();
+        view.anomalies.retain(
+            |a| !matches!(a, zip::ZipAnomaly::PrependedData { length } if *length == zip_start),
+        );
+        self.zip(data, &view, location, ModelFormat::Llamafile, depth);
     }
 }
