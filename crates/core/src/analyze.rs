@@ -871,7 +871,9 @@ impl<'l> Ctx<'l> {
             &PickleCtx {
                 location,
                 scanner,
-                jit_types: scanner == "torchscript",
+                // `__torch__` classes of TorchScript and of the lite
+                // interpreter's archives come from the archive's own code.
+                jit_types: matches!(scanner, "torchscript" | "pytorch_mobile"),
             },
             &mut self.out.findings,
         );

@@ -599,6 +599,29 @@ pub const SAFE: &[&str] = &[
     "torch.nn.parameter.Parameter",
     "torch.nn.parameter.Buffer",
     "torch.nn.parameter.UninitializedParameter",
+    // Activation functions stored as module attributes (`nn.Transformer`
+    // keeps `activation=F.relu`): pure tensor functions.
+    "torch.nn.functional.relu",
+    "torch.nn.functional.gelu",
+    "torch.nn.functional.silu",
+    "torch.nn.functional.elu",
+    "torch.nn.functional.selu",
+    "torch.nn.functional.leaky_relu",
+    "torch.nn.functional.mish",
+    "torch.nn.functional.hardswish",
+    "torch.nn.functional.tanh",
+    "torch.nn.functional.sigmoid",
+    "torch.nn.functional.softmax",
+    "torch.nn.functional.log_softmax",
+    "torch.nn.functional.softplus",
+    "torch.nn.functional.glu",
+    "torch.tanh",
+    "torch.sigmoid",
+    "torch.relu",
+    // Packed parameters of quantized modules (`torch.classes.quantized.*`):
+    // an empty ScriptObject (it has no Python constructor) whose state goes
+    // to a TorchBind class the loading process registered itself.
+    "torch.ScriptObject",
     "torch.float32",
     "torch.float",
     "torch.float64",

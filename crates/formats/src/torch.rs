@@ -96,7 +96,8 @@ fn is_operator_name(s: &str) -> bool {
 
 /// Member names (after the archive prefix) where PyTorch keeps pickles.
 pub fn is_standard_pickle_member(relative: &str) -> bool {
-    matches!(relative, "data.pkl" | "constants.pkl")
+    // `traced_inputs.pkl`: the example inputs `torch.jit.trace` keeps (torch 2.1+).
+    matches!(relative, "data.pkl" | "constants.pkl" | "traced_inputs.pkl")
         || relative.starts_with(".data/") && relative.ends_with(".pkl")
 }
 

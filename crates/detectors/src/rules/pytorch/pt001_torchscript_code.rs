@@ -120,16 +120,76 @@ fn word_start(line: &str, at: usize) -> bool {
             .is_some_and(|c| !(c.is_alphanumeric() || c == '_'))
 }
 
+/// The line without its comment and with its string literals blanked:
+/// TorchScript has no `eval`, so a token inside a string is data (the
+/// `"builtins.ValueError"` that `prim::RaiseException` names), not a
+/// reference.
+fn code_only(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                    out.push(' ');
+                } else if c == '\\' {
+                    escaped = true;
+                    out.push(' ');
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                } else {
+                    out.push(' ');
+                }
+            }
+            None if c == '#' => break,
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// `ops.` at `at` is the operator registry (`ops.evil.run`, `torch.ops.evil`),
+/// not a segment of a module path (`__torch__.torchvision.ops.misc.Conv2d`).
+fn registry_ops(line: &str, at: usize) -> bool {
+    if word_start(line, at) && !line[..at].ends_with('.') {
+        return true;
+    }
+    line[..at]
+        .strip_suffix("torch.")
+        .is_some_and(|before| word_start(before, before.len()) && !before.ends_with('.'))
+}
+
+/// One finding per distinct reference, with how often and where first.
+struct Seen {
+    finding: Finding,
+    count: u32,
+}
+
 pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut note =
+        |finding: Finding| match seen.iter_mut().find(|s| s.finding.title == finding.title) {
+            Some(s) => s.count = s.count.saturating_add(1),
+            None => seen.push(Seen { finding, count: 1 }),
+        };
     for (n, raw) in source.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("");
+        let line = code_only(raw);
+        let line = line.as_str();
         let line_no = n + 1;
         for (token, severity, category) in DANGEROUS_TOKENS {
             let Some(at) = line.find(token) else { continue };
             if !word_start(line, at) {
                 continue;
             }
-            out.push(
+            note(
                 Finding::new(
                     &RULE,
                     location.clone(),
@@ -149,18 +209,19 @@ pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
                 .evidence("token", *token),
             );
         }
-        let mut rest = line;
-        while let Some(at) = rest.find("ops.") {
-            let after = &rest[at + 4..];
-            let ns: String = after
+        let mut from = 0usize;
+        while let Some(found) = line.get(from..).and_then(|r| r.find("ops.")) {
+            let at = from.saturating_add(found);
+            from = at.saturating_add(4);
+            let ns: String = line[from..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
             if !ns.is_empty()
-                && word_start(rest, at)
+                && registry_ops(line, at)
                 && !BUILTIN_OP_NAMESPACES.contains(&ns.as_str())
             {
-                out.push(
+                note(
                     Finding::new(&RULE, location.clone(), format!("TorchScript calls custom operator namespace `{ns}`"))
                         .severity(Severity::Medium)
                         .category(Category::CodeInjection)
@@ -170,9 +231,15 @@ pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
                         .evidence("code", raw.trim().chars().take(240).collect::<String>()),
                 );
             }
-            rest = &rest[at + 4..];
         }
     }
+    out.extend(seen.into_iter().map(|s| {
+        if s.count > 1 {
+            s.finding.evidence("occurrences", s.count)
+        } else {
+            s.finding
+        }
+    }));
 }
 
 #[cfg(test)]
@@ -206,6 +273,52 @@ mod tests {
                     "TorchScript calls custom operator namespace `evil`",
                     Severity::Medium
                 )
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_and_module_paths_are_not_references() {
+        // What torch.jit.script writes for torchvision models: exception
+        // names as strings, and annotations naming `torchvision.ops.misc`.
+        let loc = Location::file("m.pt");
+        let mut out = Vec::new();
+        check(
+            &loc,
+            concat!(
+                "      ops.prim.RaiseException(_4, \"builtins.ValueError\")\n",
+                "  __annotations__[\"0\"] = __torch__.torchvision.ops.misc.___torch_mangle_68.Conv2dNormActivation\n",
+                "  _0 = \"os.system('x') eval( # not a comment\"\n",
+            ),
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:#?}");
+    }
+
+    #[test]
+    fn repeated_references_are_one_finding_with_a_count() {
+        let loc = Location::file("m.pt");
+        let mut out = Vec::new();
+        check(
+            &loc,
+            "  a = ops.evil.run(x)\n  b = torch.ops.evil.run(a)\n  c = ops.load_library(\"x.so\")\n",
+            &mut out,
+        );
+        let got: Vec<_> = out
+            .iter()
+            .map(|f| (f.title.as_str(), f.evidence.get("occurrences").cloned()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "TorchScript calls custom operator namespace `evil`",
+                    Some(serde_json::json!(2))
+                ),
+                (
+                    "TorchScript calls custom operator namespace `load_library`",
+                    None
+                ),
             ]
         );
     }
