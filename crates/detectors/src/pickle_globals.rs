@@ -691,6 +691,9 @@ pub const SAFE_WHEN_CONSTRUCTED: &[&str] = &[
     "torch.nn.quantized.",
     "torch.nn.intrinsic.",
     "ultralytics.nn.",
+    // CatBoost's scikit-learn wrappers: NEWOBJ, then a `__setstate__` that
+    // hands the saved model bytes to CatBoost's own model reader.
+    "catboost.core.",
 ];
 
 /// Classifies a global by its name and by how the pickle uses it.

@@ -30,6 +30,17 @@ pub fn sniff_prefix(data: &[u8]) -> bool {
     }
 }
 
+/// A module or attribute path as GLOBAL and INST carry it: dotted
+/// identifiers (ASCII letters, digits, `_`, `.`, or non-ASCII letters of a
+/// Unicode identifier). Whitespace, separators and punctuation cannot name
+/// anything `find_class` imports.
+fn importable_name(b: &[u8]) -> bool {
+    !b.is_empty()
+        && !b.first().is_some_and(u8::is_ascii_digit)
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80)
+}
+
 /// A protocol 0/1 stream. A GLOBAL or INST is not enough on its own: text
 /// such as a label file (`cat\ndog\nbird\n`) decodes as GLOBAL `at.dog`
 /// followed by opcodes that soon stop decoding. A loader fails on the bad
@@ -47,6 +58,14 @@ fn sniff_legacy(data: &[u8], complete: bool) -> bool {
     while n < 64 {
         match ops::decode_at(data, pos, 4096) {
             Ok((op, next)) => {
+                // A name no import can resolve (`ter\tLogloss`, the header of
+                // a TSV file read as INST) fails the load right there.
+                if matches!(op.code, Opcode::Global | Opcode::Inst)
+                    && let ops::Arg::Lines(m, name) = op.arg
+                    && !(importable_name(m) && importable_name(name))
+                {
+                    return imports && calls;
+                }
                 match op.code {
                     Opcode::Global => imports = true,
                     Opcode::Inst => {
@@ -119,5 +138,17 @@ mod sniff_tests {
         let head = b"cos\nsystem\n(S'xxxxxxxxxxxxxxxx";
         assert!(!sniff(head));
         assert!(sniff_prefix(head));
+    }
+
+    #[test]
+    fn tables_whose_header_reads_as_inst_are_not_pickles() {
+        // CatBoost's `catboost_info/learn_error.tsv`: `i` + `ter\tLogloss` + `0\t0.569…`.
+        let tsv = b"iter\tLogloss\n0\t0.5691902924\n1\t0.4577817254\n2\t0.3819\n";
+        assert!(!sniff(tsv));
+        assert!(!sniff_prefix(tsv));
+        assert!(!sniff(b"id,name\n1,alpha\n2,beta\n"));
+        // The same opcode with names a loader can import is a call.
+        assert!(sniff(b"ios\nsystem\n(S'echo sentrascan-fixture'\ntR."));
+        assert!(sniff(b"(S'x'\nitorch.nn.modules.linear\nLinear\n."));
     }
 }
