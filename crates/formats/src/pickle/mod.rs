@@ -31,14 +31,15 @@ pub fn sniff_prefix(data: &[u8]) -> bool {
 }
 
 /// A module or attribute path as GLOBAL and INST carry it: dotted
-/// identifiers (ASCII letters, digits, `_`, `.`, or non-ASCII letters of a
-/// Unicode identifier). Whitespace, separators and punctuation cannot name
-/// anything `find_class` imports.
+/// identifiers (ASCII letters, digits, `_`, `.`, non-ASCII letters of a
+/// Unicode identifier, and `-`, which `__import__` accepts for a module
+/// loaded from a file such as `train-script.py`). Whitespace, separators
+/// and other punctuation cannot name anything `find_class` imports.
 fn importable_name(b: &[u8]) -> bool {
     !b.is_empty()
         && !b.first().is_some_and(u8::is_ascii_digit)
         && b.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80)
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') || c >= 0x80)
 }
 
 /// A protocol 0/1 stream. A GLOBAL or INST is not enough on its own: text
@@ -150,5 +151,6 @@ mod sniff_tests {
         // The same opcode with names a loader can import is a call.
         assert!(sniff(b"ios\nsystem\n(S'echo sentrascan-fixture'\ntR."));
         assert!(sniff(b"(S'x'\nitorch.nn.modules.linear\nLinear\n."));
+        assert!(sniff(b"ctrain-script\nConfig\n)\x81."));
     }
 }
