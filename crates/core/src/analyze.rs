@@ -9,6 +9,7 @@ use sentrascan_detectors as rules;
 use sentrascan_detectors::PickleCtx;
 use sentrascan_formats::pickle::{Analyzer, PickleAnalysis};
 use sentrascan_formats::sniff::{Sniffed, sniff};
+use sentrascan_formats::tensorflow::bundle as tf_bundle;
 use sentrascan_formats::torch::{self, ZipKind};
 use sentrascan_formats::zip::{self, ZipView};
 use sentrascan_formats::{Limits, compress, gguf, npy, safetensors, sevenz, tar, template};
@@ -22,6 +23,7 @@ mod mobile;
 mod rknn;
 mod tensorflow;
 mod tensorrt;
+mod tf_checkpoint;
 mod tflite;
 
 mod evidence;
@@ -347,6 +349,25 @@ impl<'l> Ctx<'l> {
             {
                 ModelFormat::TfKerasMetadata
             }
+            // TensorFlow checkpoints: a table footer under an `.index` name,
+            // data shards and state files by name, SavedModel fingerprints.
+            ModelFormat::Unknown
+                if tf_bundle::sniff_index(data)
+                    && name.to_ascii_lowercase().ends_with(".index") =>
+            {
+                ModelFormat::TfCheckpointIndex
+            }
+            ModelFormat::Unknown if tf_bundle::is_data_shard_name(name) => {
+                ModelFormat::TfCheckpointData
+            }
+            ModelFormat::Unknown | ModelFormat::Yaml
+                if tf_bundle::is_checkpoint_state(data, name) =>
+            {
+                ModelFormat::TfCheckpointState
+            }
+            ModelFormat::Unknown if tf_bundle::is_fingerprint(data, name) => {
+                ModelFormat::TfFingerprint
+            }
             ModelFormat::Unknown if let Some(f) = tensorflow::named_format(data, name) => f,
             ModelFormat::Unknown if let Some(f) = repo_text::named_format(data, name) => f,
             f @ (ModelFormat::Pickle | ModelFormat::Json)
@@ -460,6 +481,10 @@ impl<'l> Ctx<'l> {
             | ModelFormat::TfMetaGraph
             | ModelFormat::TfGraphDef
             | ModelFormat::TfKerasMetadata => self.tensorflow(data, location, format),
+            ModelFormat::TfCheckpointIndex => self.tf_checkpoint_index(data, location),
+            ModelFormat::TfCheckpointData
+            | ModelFormat::TfCheckpointState
+            | ModelFormat::TfFingerprint => self.tf_checkpoint_file(data, format),
             ModelFormat::Hdf5 => self.hdf5(data, location, depth),
             ModelFormat::OpenVino | ModelFormat::Pmml | ModelFormat::Xml => {
                 self.xml(data, location, name, format, depth)

@@ -90,3 +90,44 @@ fn truncation_anywhere_never_panics_and_never_passes_silently() {
         }
     }
 }
+
+#[test]
+fn checkpoints_written_by_tensorflow_are_read_and_pass_in_strict_mode() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/tf_tools");
+    let report = Scanner::default()
+        .scan_path(dir.join("savedmodel"))
+        .expect("scan runs");
+    let by_name = |suffix: &str| {
+        report
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} not scanned"))
+    };
+    let index = by_name("variables.index");
+    assert_eq!(index.format.as_str(), "tf_checkpoint_index");
+    // Two variables and the object graph, as tf.train.load_checkpoint lists them.
+    assert_eq!(index.metadata["tensorflow.checkpoint.tensors"], "3");
+    assert_eq!(index.metadata["tensorflow.checkpoint.shards"], "1");
+    let shard = by_name("variables.data-00000-of-00001");
+    assert_eq!(shard.format.as_str(), "tf_checkpoint_data");
+    assert_eq!(
+        index.metadata["tensorflow.checkpoint.bytes"],
+        shard.metadata["tensorflow.checkpoint.shard_bytes"]
+    );
+    assert_eq!(by_name("fingerprint.pb").format.as_str(), "tf_fingerprint");
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    // Strict mode fails any file it could not analyse: none is left.
+    let strict = Scanner::new(sentrascan_core::ScanOptions {
+        strict: true,
+        ..Default::default()
+    })
+    .scan_path(dir.join("managed"))
+    .expect("scan runs");
+    assert!(
+        strict.files.iter().all(|f| f.format.as_str() != "unknown"),
+        "{:?}",
+        strict.files
+    );
+    assert_eq!(strict.scan_result.verdict, Verdict::Pass);
+}

@@ -181,6 +181,30 @@ pub static CATALOGUE: &[FormatInfo] = &[
         "protobuf SavedMetadata beside a SavedModel",
     ),
     f(
+        M::TfCheckpointIndex,
+        "TensorFlow checkpoint index",
+        &[".index"],
+        "LevelDB-format table (footer magic `0xdb4775248b80fb57`) of BundleEntryProto",
+    ),
+    f(
+        M::TfCheckpointData,
+        "TensorFlow checkpoint data shard",
+        &[".data-00000-of-00001"],
+        "name `*.data-NNNNN-of-NNNNN`: raw tensor bytes the index points into",
+    ),
+    f(
+        M::TfCheckpointState,
+        "TensorFlow checkpoint state",
+        &["checkpoint"],
+        "text CheckpointState (`model_checkpoint_path: \"…\"`) named `checkpoint`",
+    ),
+    f(
+        M::TfFingerprint,
+        "TensorFlow SavedModel fingerprint",
+        &["fingerprint.pb"],
+        "protobuf FingerprintDef (five uint64 hashes) named `fingerprint.pb`",
+    ),
+    f(
         M::TfLite,
         "TensorFlow Lite",
         &[".tflite"],

@@ -51,6 +51,14 @@ pub enum ModelFormat {
     TfGraphDef,
     /// Keras's `keras_metadata.pb` beside a SavedModel.
     TfKerasMetadata,
+    /// A TensorFlow checkpoint's tensor-bundle index (`*.index`).
+    TfCheckpointIndex,
+    /// A TensorFlow checkpoint data shard (`*.data-00000-of-00001`).
+    TfCheckpointData,
+    /// The `checkpoint` state file beside TensorFlow checkpoints.
+    TfCheckpointState,
+    /// A SavedModel's `fingerprint.pb`.
+    TfFingerprint,
     /// Flax/JAX `flax.serialization` msgpack state.
     #[serde(rename = "flax_msgpack")]
     FlaxMsgpack,
@@ -204,6 +212,10 @@ impl ModelFormat {
             ModelFormat::TfMetaGraph => "tf_meta_graph",
             ModelFormat::TfGraphDef => "tf_graphdef",
             ModelFormat::TfKerasMetadata => "tf_keras_metadata",
+            ModelFormat::TfCheckpointIndex => "tf_checkpoint_index",
+            ModelFormat::TfCheckpointData => "tf_checkpoint_data",
+            ModelFormat::TfCheckpointState => "tf_checkpoint_state",
+            ModelFormat::TfFingerprint => "tf_fingerprint",
             ModelFormat::FlaxMsgpack => "flax_msgpack",
             ModelFormat::OrbaxCheckpoint => "orbax_checkpoint",
             ModelFormat::XgboostJson => "xgboost_json",
@@ -287,6 +299,10 @@ impl ModelFormat {
                 | ModelFormat::Pe
                 | ModelFormat::MachO
                 | ModelFormat::TfKerasMetadata
+                | ModelFormat::TfCheckpointIndex
+                | ModelFormat::TfCheckpointData
+                | ModelFormat::TfCheckpointState
+                | ModelFormat::TfFingerprint
                 | ModelFormat::Hdf5
                 | ModelFormat::Python
                 | ModelFormat::ShellScript
@@ -365,6 +381,10 @@ mod tests {
             ModelFormat::TfMetaGraph,
             ModelFormat::TfGraphDef,
             ModelFormat::TfKerasMetadata,
+            ModelFormat::TfCheckpointIndex,
+            ModelFormat::TfCheckpointData,
+            ModelFormat::TfCheckpointState,
+            ModelFormat::TfFingerprint,
             ModelFormat::TfLite,
             ModelFormat::NumPy,
             ModelFormat::SafeTensors,

@@ -16,6 +16,7 @@
 //! [`MAX_DECODED_BYTES`]. prost bounds the nesting of attribute values.
 //! Nothing here runs, imports or loads anything.
 
+pub mod bundle;
 pub mod proto;
 pub mod wire;
 

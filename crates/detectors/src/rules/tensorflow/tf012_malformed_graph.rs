@@ -13,14 +13,17 @@ pub static RULE: RuleMeta = RuleMeta {
     cwe: Some("CWE-20"),
     owasp_ml: Some("ML06:2023"),
     version: 1,
-    summary: "A TensorFlow SavedModel, MetaGraph or GraphDef is truncated or malformed where it was read.",
+    summary: "A TensorFlow SavedModel, MetaGraph, GraphDef or checkpoint index is truncated or malformed where it was read.",
     remediation: "Do not load the file; obtain an intact copy and scan it again.",
     docs: r#"## What it does
 Reports the offset and reason where a file recognised as a TensorFlow
 protobuf stops decoding: a length that runs past the end of its message,
 an invalid wire type, a field of the wrong type, attribute values nested
 deeper than the decoder allows. What was read before is still analysed, and
-the scan is inconclusive.
+the scan is inconclusive. A checkpoint's tensor-bundle index (`*.index`)
+is reported the same way when a block handle leaves the table, a block is
+compressed or cut, an entry does not decode, or a tensor names a shard the
+header does not have.
 
 ## Why is this bad?
 TensorFlow rejects the file, so it is not a working model: it was cut in
