@@ -221,6 +221,15 @@ fn replay(kind: &str, min_files: usize) {
             ]
             .map(str::to_string)
             .to_vec(),
+            // Checkpoint files are recognised by name (and the index by its footer).
+            "tf_bundle" => [
+                "model.pt",
+                "variables.index",
+                "checkpoint",
+                "fingerprint.pb",
+            ]
+            .map(str::to_string)
+            .to_vec(),
             _ => vec!["model.pt".to_string()],
         };
         for name in &names {
