@@ -213,9 +213,35 @@ pub fn sniff(data: &[u8]) -> bool {
                     .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
                 && r.get(name_len)
                     .is_some_and(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+                && r.get(..name_len)
+                    .is_some_and(|name| ends_like_xml(rest, name))
         }
         None => false,
     }
+}
+
+/// A document without a declaration must also end like one: with its root's
+/// end tag, a self-closing tag, or a trailing comment or processing
+/// instruction. Text that merely starts with a tag does not: a SentencePiece
+/// vocabulary (`<unk>\t0\n<s>\t0\n…`) or an HTML fragment cut short.
+fn ends_like_xml(doc: &[u8], root: &[u8]) -> bool {
+    let end = doc
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i.saturating_add(1));
+    let Some(body) = doc.get(..end) else {
+        return false;
+    };
+    if body.ends_with(b"/>") || body.ends_with(b"-->") || body.ends_with(b"?>") {
+        return true;
+    }
+    let Some(before) = body.strip_suffix(b">") else {
+        return false;
+    };
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    before
+        .strip_suffix(root)
+        .is_some_and(|b| b.ends_with(b"</"))
 }
 
 /// The root element's local name, read from the first bytes only (for
@@ -760,8 +786,22 @@ mod tests {
     #[test]
     fn sniffs_xml() {
         assert!(sniff(b"<?xml version=\"1.0\"?><a/>"));
-        assert!(sniff(b"\xef\xbb\xbf<net name=\"x\" version=\"11\">"));
-        assert!(sniff(b"  <PMML xmlns=\"http://www.dmg.org/PMML-4_4\">"));
+        assert!(sniff(
+            b"\xef\xbb\xbf<net name=\"x\" version=\"11\"><layers/></net>\n"
+        ));
+        assert!(sniff(
+            b"  <PMML xmlns=\"http://www.dmg.org/PMML-4_4\">\n</PMML >"
+        ));
+        assert!(sniff(b"<root a=\"1\"/>"));
+        assert!(sniff(b"<r>x</r>\n<!-- trailing comment -->\n"));
+        // Without a declaration, a document must end like one.
+        assert!(!sniff(b"<net name=\"x\" version=\"11\">"));
+        // A SentencePiece vocabulary (`spm.vocab`): piece, tab, score.
+        assert!(!sniff(
+            b"<unk>\t0\n<s>\t0\n</s>\t0\n\xe2\x96\x81\t-2.25\ni\t-2.51\n"
+        ));
+        // With a declaration the document is XML even when cut short (and reported malformed).
+        assert!(sniff(b"<?xml version=\"1.0\"?><net name=\"x\">"));
         assert!(!sniff(b"<html"));
         assert!(!sniff(b"{\"a\": 1}"));
         assert!(!sniff(b"< a>"));
