@@ -1,5 +1,7 @@
 //! PT001: TorchScript source that reaches the OS, Python or native code.
 
+use std::collections::HashMap;
+
 use sentrascan_types::{Category, Finding, Location, RuleFamily, RuleMeta, Severity};
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -174,11 +176,17 @@ struct Seen {
 }
 
 pub fn check(location: &Location, source: &str, out: &mut Vec<Finding>) {
+    // First-seen order for the report, and an index by title so that a
+    // file naming many distinct namespaces stays linear.
     let mut seen: Vec<Seen> = Vec::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
     let mut note =
-        |finding: Finding| match seen.iter_mut().find(|s| s.finding.title == finding.title) {
+        |finding: Finding| match by_title.get(&finding.title).and_then(|&i| seen.get_mut(i)) {
             Some(s) => s.count = s.count.saturating_add(1),
-            None => seen.push(Seen { finding, count: 1 }),
+            None => {
+                by_title.insert(finding.title.clone(), seen.len());
+                seen.push(Seen { finding, count: 1 });
+            }
         };
     for (n, raw) in source.lines().enumerate() {
         let line = code_only(raw);
